@@ -1,0 +1,330 @@
+//! The scenario format as authors write it: serde types that mirror the RON
+//! file field for field. Ids are still strings and times still "HH:MM" text
+//! here; [`super::resolve`] checks them and turns them into indices and
+//! minutes for the engine.
+
+use serde::{Deserialize, Serialize};
+
+/// One simulated working shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub stage: Stage,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub learning_goals: Vec<String>,
+    pub shift: ShiftHours,
+    #[serde(default)]
+    pub trainee: Trainee,
+    pub clients: Vec<Client>,
+    pub team: Vec<TeamMember>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub dialogues: Vec<Dialogue>,
+    #[serde(default)]
+    pub scoring: Scoring,
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+/// The career ladder, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Stage {
+    Merchandiser,
+    SalesRepresentative,
+    Supervisor,
+    SalesManager,
+    KeyAccountManager,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::Merchandiser,
+        Stage::SalesRepresentative,
+        Stage::Supervisor,
+        Stage::SalesManager,
+        Stage::KeyAccountManager,
+    ];
+
+    /// The name a trainee reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::Merchandiser => "Merchandiser",
+            Stage::SalesRepresentative => "Sales Representative",
+            Stage::Supervisor => "Supervisor",
+            Stage::SalesManager => "Sales Manager",
+            Stage::KeyAccountManager => "Key Account Manager",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftHours {
+    /// "HH:MM"
+    pub start: String,
+    /// "HH:MM", after `start`.
+    pub end: String,
+}
+
+/// The trainee's own state at the start of the shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trainee {
+    /// Stress at the start, 0..=100.
+    #[serde(default = "default_stress")]
+    pub stress: i32,
+    /// Stress at which the trainee burns out and the shift ends.
+    #[serde(default = "default_burnout")]
+    pub burnout_at: i32,
+    /// Hours the trainee can spend on tasks themselves.
+    #[serde(default = "default_trainee_hours")]
+    pub hours: f64,
+}
+
+fn default_stress() -> i32 {
+    20
+}
+fn default_burnout() -> i32 {
+    95
+}
+fn default_trainee_hours() -> f64 {
+    2.0
+}
+
+impl Default for Trainee {
+    fn default() -> Self {
+        Trainee {
+            stress: default_stress(),
+            burnout_at: default_burnout(),
+            hours: default_trainee_hours(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tier {
+    Key,
+    Regular,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Segment {
+    B2B,
+    B2C,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub segment: Segment,
+    /// Starting loyalty, 0..=100.
+    pub loyalty: i32,
+    /// Below this loyalty the client leaves.
+    pub churn_below: i32,
+    /// How much this client counts in the loyalty and prioritisation scores.
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    pub id: String,
+    pub name: String,
+    /// The author's own lowercase word: "designer", "accountant", ...
+    pub role: String,
+    /// Hours of work the member can still take on today.
+    pub hours: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    /// The client the work is for; a task without one is internal.
+    #[serde(default)]
+    pub client: Option<String>,
+    pub role: String,
+    pub effort_hours: f64,
+    /// "HH:MM"
+    pub deadline: String,
+    pub priority: Priority,
+    #[serde(default)]
+    pub on_done: Vec<Effect>,
+    #[serde(default)]
+    pub on_late: Vec<Effect>,
+}
+
+/// Something that happens once: at a time, when a condition holds, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// "HH:MM"
+    #[serde(default)]
+    pub at: Option<String>,
+    /// Minutes either way, drawn from the run's seed.
+    #[serde(default)]
+    pub jitter: u32,
+    #[serde(default)]
+    pub when: Option<Condition>,
+    pub then: Vec<Effect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Condition {
+    Flag(String),
+    Not(Box<Condition>),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    LoyaltyBelow(String, i32),
+    StressAbove(i32),
+    TaskDone(String),
+    TaskLate(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Loyalty of the client in context (the dialogue's or the task's).
+    Loyalty(i32),
+    LoyaltyOf(String, i32),
+    Stress(i32),
+    Set(String),
+    Unset(String),
+    AddTask(String),
+    /// A team member's hours left today.
+    SetHours(String, f64),
+    Notify(String),
+    StartDialogue(String),
+    /// One of the lists, drawn from the run's seed.
+    OneOf(Vec<Vec<Effect>>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dialogue {
+    pub id: String,
+    /// The client spoken to; none for a colleague.
+    #[serde(default)]
+    pub client: Option<String>,
+    /// The id of the first node.
+    pub start: String,
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: String,
+    pub speaker: String,
+    pub says: String,
+    /// Shift minutes the trainee has to answer.
+    #[serde(default)]
+    pub reply_within: Option<u32>,
+    #[serde(default)]
+    pub on_timeout: Vec<Effect>,
+    #[serde(default)]
+    pub timeout_next: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub say: String,
+    pub tone: Tone,
+    #[serde(default)]
+    pub when: Option<Condition>,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    #[serde(default)]
+    pub next: Option<String>,
+    #[serde(default)]
+    pub feedback: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tone {
+    Calm,
+    Assertive,
+    Empathetic,
+    Defensive,
+    Aggressive,
+    Avoidant,
+}
+
+impl Tone {
+    /// Calm, assertive and empathetic answers build; the others damage.
+    pub fn is_constructive(self) -> bool {
+        matches!(self, Tone::Calm | Tone::Assertive | Tone::Empathetic)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    #[serde(default)]
+    pub weights: Weights,
+    #[serde(default)]
+    pub pass: PassMarks,
+}
+
+/// How the three scores combine into the overall score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub loyalty: u32,
+    pub stress: u32,
+    pub priorities: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            loyalty: 40,
+            stress: 30,
+            priorities: 30,
+        }
+    }
+}
+
+/// The least each score must reach for the shift to count as passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassMarks {
+    pub loyalty: u32,
+    pub stress: u32,
+    pub priorities: u32,
+}
+
+impl Default for PassMarks {
+    fn default() -> Self {
+        PassMarks {
+            loyalty: 60,
+            stress: 50,
+            priorities: 60,
+        }
+    }
+}

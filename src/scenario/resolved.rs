@@ -1,0 +1,135 @@
+//! A checked scenario in the form the engine runs: ids replaced by indices,
+//! times by minutes since midnight, hours by minutes, flags interned, and
+//! every `Loyalty(n)` bound to the client of its context. Only
+//! [`super::resolve`] builds one, so holding a `Resolved` means the scenario
+//! has no errors.
+
+use super::model::{Priority, Scoring, Segment, Stage, Tier, Tone};
+
+/// Minutes since midnight on the shift's clock.
+pub type Minute = u32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub id: String,
+    pub title: String,
+    pub stage: Stage,
+    pub start: Minute,
+    pub end: Minute,
+    pub trainee: TraineeR,
+    pub clients: Vec<ClientR>,
+    pub team: Vec<MemberR>,
+    pub tasks: Vec<TaskR>,
+    pub events: Vec<EventR>,
+    pub dialogues: Vec<DialogueR>,
+    /// Every flag named anywhere, in order of first mention.
+    pub flags: Vec<String>,
+    pub scoring: Scoring,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraineeR {
+    pub stress: i32,
+    pub burnout_at: i32,
+    /// Minutes the trainee can spend on tasks themselves.
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientR {
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub segment: Segment,
+    pub loyalty: i32,
+    pub churn_below: i32,
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberR {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// Minutes of work left today.
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskR {
+    pub id: String,
+    pub title: String,
+    pub client: Option<usize>,
+    pub role: String,
+    /// Indices into `team` of the members who have this task's role.
+    pub eligible: Vec<usize>,
+    /// Effort in minutes, at least 1.
+    pub effort: u32,
+    pub deadline: Minute,
+    pub priority: Priority,
+    pub on_done: Vec<EffectR>,
+    pub on_late: Vec<EffectR>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventR {
+    pub at: Option<Minute>,
+    pub jitter: u32,
+    pub when: Option<ConditionR>,
+    pub then: Vec<EffectR>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConditionR {
+    Flag(usize),
+    Not(Box<ConditionR>),
+    All(Vec<ConditionR>),
+    Any(Vec<ConditionR>),
+    LoyaltyBelow(usize, i32),
+    StressAbove(i32),
+    TaskDone(usize),
+    TaskLate(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EffectR {
+    /// `Loyalty(n)` bound to its context's client, or `LoyaltyOf`.
+    Loyalty(usize, i32),
+    Stress(i32),
+    Set(usize),
+    Unset(usize),
+    AddTask(usize),
+    SetHours(usize, u32),
+    Notify(String),
+    StartDialogue(usize),
+    OneOf(Vec<Vec<EffectR>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialogueR {
+    pub id: String,
+    pub client: Option<usize>,
+    pub start: usize,
+    pub nodes: Vec<NodeR>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeR {
+    pub id: String,
+    pub speaker: String,
+    pub says: String,
+    pub reply_within: Option<u32>,
+    pub on_timeout: Vec<EffectR>,
+    pub timeout_next: Option<usize>,
+    pub choices: Vec<ChoiceR>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceR {
+    pub say: String,
+    pub tone: Tone,
+    pub when: Option<ConditionR>,
+    pub effects: Vec<EffectR>,
+    pub next: Option<usize>,
+    pub feedback: String,
+}
