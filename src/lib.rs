@@ -6,3 +6,4 @@
 //! without a window.
 
 pub mod scenario;
+pub mod scoring;
