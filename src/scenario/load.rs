@@ -1,0 +1,400 @@
+//! From bytes on disk to a checked scenario with diagnostics: read, decode,
+//! parse with ron (syntax and type errors carry ron's own positions), then
+//! [`resolve`] and place each problem with the span tree of [`spans`].
+//! Nothing here panics on any input; every failure is a [`Diagnostic`].
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ron::error::{Position, SpannedError};
+use ron::extensions::Extensions;
+
+use super::diagnostic::{Code, Diagnostic, Severity};
+use super::model::Scenario;
+use super::resolved::Resolved;
+use super::spans;
+use super::validate::{resolve, suggest};
+
+/// One scenario file after loading: what could be made of it, and every
+/// finding about it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub path: PathBuf,
+    /// The text, when the file could be read. Bytes that are not UTF-8 are
+    /// shown as U+FFFD here (a diagnostic says where the first one is).
+    pub source: Option<String>,
+    /// The parsed file, when it is valid RON of the right shape.
+    pub scenario: Option<Scenario>,
+    /// The engine's form, when the scenario has no errors.
+    pub resolved: Option<Arc<Resolved>>,
+    /// In order of position in the file; whole-file findings first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    fn new(path: &Path, source: Option<String>) -> Self {
+        Loaded {
+            path: path.to_owned(),
+            source,
+            scenario: None,
+            resolved: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Every diagnostic rendered against the source, one after another.
+    pub fn render_diagnostics(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| d.render(self.source.as_deref()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Loads scenario text; `path` is only used in messages.
+pub fn load_str(path: &Path, src: &str) -> Loaded {
+    let mut loaded = Loaded::new(path, Some(src.to_owned()));
+    if spans::is_blank(src) {
+        loaded.diagnostics.push(Diagnostic::file_level(
+            Code::EmptyFile,
+            path,
+            "the file is empty",
+            Some(
+                "a scenario file holds one `Scenario(...)`; start from `scenarios/reference-late-shipment.ron`"
+                    .to_owned(),
+            ),
+        ));
+        return loaded;
+    }
+
+    // A byte-order mark becomes three spaces: ron rejects it, and the byte
+    // offsets stay those of the file.
+    let text = match src.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => src.to_owned(),
+    };
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let scenario: Scenario = match options.from_str(&text) {
+        Ok(scenario) => scenario,
+        Err(error) => {
+            loaded
+                .diagnostics
+                .push(ron_diagnostic(path, src, &text, &error));
+            return loaded;
+        }
+    };
+
+    let (resolved, problems) = resolve(&scenario);
+    let tree = spans::parse(&text).ok();
+    loaded.diagnostics = problems
+        .into_iter()
+        .map(|p| match &tree {
+            Some(tree) => {
+                let span = tree.span_of(&p.path);
+                Diagnostic::at(p.code, path, src, span, p.message, p.help, p.label)
+            }
+            None => Diagnostic::file_level(
+                p.code,
+                path,
+                format!("{} (at `{}`)", p.message, p.path),
+                p.help,
+            ),
+        })
+        .collect();
+    loaded.diagnostics.sort_by_key(|d| (d.line, d.column));
+    loaded.scenario = Some(scenario);
+    loaded.resolved = resolved.map(Arc::new);
+    loaded
+}
+
+/// Loads scenario bytes; text that is not UTF-8 is reported at the line
+/// and column of its first bad byte.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load_str(path, text),
+        Err(error) => {
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let at = error.valid_up_to();
+            let bad = &bytes[at..at + error.error_len().unwrap_or(bytes.len() - at)];
+            let shown = bad
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut loaded = Loaded::new(path, None);
+            // The text before `at` is valid, so offsets agree in `lossy`.
+            let replacement = '\u{fffd}'.len_utf8();
+            loaded.diagnostics.push(Diagnostic::at(
+                Code::NotUtf8,
+                path,
+                &lossy,
+                at..at + replacement,
+                format!("the file is not UTF-8 text: byte {shown} cannot be decoded"),
+                Some("save the file with the UTF-8 encoding (most editors offer \"Save with Encoding\"), or retype the character".to_owned()),
+                Some("not UTF-8".to_owned()),
+            ));
+            loaded.source = Some(lossy);
+            loaded
+        }
+    }
+}
+
+/// Reads and loads a file; a file that cannot be read is a diagnostic too.
+pub fn load_path(path: &Path) -> Loaded {
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(path, &bytes),
+        Err(error) => {
+            let mut loaded = Loaded::new(path, None);
+            loaded.diagnostics.push(Diagnostic::file_level(
+                Code::Unreadable,
+                path,
+                format!("cannot read the file: {error}"),
+                Some("check the path, and that the file exists and may be read".to_owned()),
+            ));
+            loaded
+        }
+    }
+}
+
+/// The scenario files named by `paths`: files as given, folders searched
+/// recursively for `*.ron`, sorted, skipping test plans (`*.plans.ron`) and
+/// career files (`career.ron`). A path that does not exist is an error.
+pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+            continue;
+        }
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".ron") && !name.ends_with(".plans.ron") && name != "career.ron" {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Byte offset of ron's 1-based line and character column in `text`.
+fn offset_of(text: &str, pos: Position) -> usize {
+    let mut offset = 0;
+    for _ in 1..pos.line {
+        match text[offset..].find('\n') {
+            Some(nl) => offset += nl + 1,
+            None => return text.len(),
+        }
+    }
+    let line = &text[offset..];
+    offset
+        + line
+            .char_indices()
+            .nth(pos.col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
+}
+
+/// The span to underline for ron's error: its own span without leading
+/// whitespace, at least one character wide when there is one to show.
+fn ron_span(text: &str, error: &SpannedError) -> Range<usize> {
+    let mut start = offset_of(text, error.span.start);
+    let mut end = offset_of(text, error.span.end).max(start);
+    while start < end && text[start..].starts_with(|c: char| c.is_whitespace()) {
+        start += text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    if start == end
+        && let Some(c) = text[start..].chars().next()
+        && c != '\n'
+        && c != '\r'
+    {
+        end = start + c.len_utf8();
+    }
+    start..end
+}
+
+fn ron_diagnostic(path: &Path, src: &str, text: &str, error: &SpannedError) -> Diagnostic {
+    use ron::Error as E;
+    let span = ron_span(text, error);
+    let in_outer = |outer: &Option<String>| {
+        outer
+            .as_deref()
+            .map(|o| format!(" in `{o}`"))
+            .unwrap_or_default()
+    };
+    let content_end = text.trim_end().len();
+    if span.start >= content_end && !matches!(error.code, E::TrailingCharacters) {
+        // ron says what it expected next; the author needs to know the file
+        // stopped early, and where.
+        return Diagnostic::at(
+            Code::Syntax,
+            path,
+            src,
+            content_end..content_end,
+            format!(
+                "the file ends too early: {}",
+                lowercase_first(&error.code.to_string())
+            ),
+            Some(syntax_help(&E::Eof).to_owned()),
+            Some("the file ends here".to_owned()),
+        );
+    }
+    let (code, message, help, label): (Code, String, String, String) = match &error.code {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => (
+            Code::UnknownField,
+            format!("unknown field `{found}`{}", in_outer(outer)),
+            match suggest(found, expected.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the fields here are: {}", expected.join(", ")),
+            },
+            "unknown field".to_owned(),
+        ),
+        E::MissingStructField { field, outer } => (
+            Code::MissingField,
+            format!("missing field `{field}`{}", in_outer(outer)),
+            format!("add `{field}: ...` to this struct"),
+            format!("`{field}` is missing before this `)`"),
+        ),
+        E::DuplicateStructField { field, outer } => (
+            Code::DuplicateField,
+            format!("field `{field}` appears twice{}", in_outer(outer)),
+            "keep one of the two".to_owned(),
+            "second time".to_owned(),
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => (
+            Code::UnknownVariant,
+            format!("unknown variant `{found}`{}", in_outer(outer)),
+            match suggest(found, expected.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("expected one of: {}", expected.join(", ")),
+            },
+            "unknown variant".to_owned(),
+        ),
+        E::InvalidValueForType { expected, found } => (
+            Code::WrongType,
+            format!("expected {expected}, found {found}"),
+            format!("write {expected} here"),
+            "wrong type".to_owned(),
+        ),
+        code @ (E::ExpectedString
+        | E::ExpectedInteger
+        | E::ExpectedFloat
+        | E::ExpectedBoolean
+        | E::ExpectedArray
+        | E::ExpectedMap
+        | E::ExpectedStructLike
+        | E::ExpectedNamedStructLike(_)
+        | E::ExpectedDifferentStructName { .. }
+        | E::ExpectedUnit
+        | E::ExpectedOption
+        | E::ExpectedChar
+        | E::ExpectedByteString
+        | E::ExpectedDifferentLength { .. }
+        | E::IntegerOutOfBounds
+        | E::Message(_)) => (
+            Code::WrongType,
+            lowercase_first(&code.to_string()),
+            type_help(code).to_owned(),
+            "wrong type".to_owned(),
+        ),
+        code => (
+            Code::Syntax,
+            lowercase_first(&code.to_string()),
+            syntax_help(code).to_owned(),
+            "here".to_owned(),
+        ),
+    };
+    Diagnostic::at(code, path, src, span, message, Some(help), Some(label))
+}
+
+fn type_help(code: &ron::Error) -> &'static str {
+    use ron::Error as E;
+    match code {
+        E::ExpectedInteger => "write a whole number here, e.g. `70`",
+        E::ExpectedFloat => "write a number here, e.g. `2.5`",
+        E::ExpectedString => "write text in double quotes here, e.g. `\"granel\"`",
+        E::ExpectedBoolean => "write `true` or `false` here",
+        E::ExpectedArray => "write a list in square brackets here: `[a, b]`",
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
+            "write a struct in parentheses here: `(name: value, ...)`"
+        }
+        E::IntegerOutOfBounds => "the number is too large or negative where only 0 and up fit",
+        _ => "check the value against the format in `scenarios/reference-late-shipment.ron`",
+    }
+}
+
+fn syntax_help(code: &ron::Error) -> &'static str {
+    use ron::Error as E;
+    match code {
+        E::ExpectedComma => "separate fields and list items with `,`",
+        E::Eof => "the file ends too early: check that every `(`, `[` and `\"` is closed",
+        E::ExpectedStringEnd => "close the text with `\"`",
+        E::UnclosedBlockComment => "close the comment with `*/`",
+        E::TrailingCharacters => {
+            "a scenario file holds exactly one `Scenario(...)`: remove what follows its closing `)`"
+        }
+        E::ExpectedArrayEnd => "close the list with `]`, or add `,` before the next item",
+        E::ExpectedStructLikeEnd => {
+            "close the parentheses with `)`, or add `,` before the next field"
+        }
+        E::ExpectedMapColon => "write each field as `name: value`",
+        E::InvalidEscape(_) => {
+            "use `\\\"`, `\\\\`, `\\n` or `\\u{..}` in text, or a raw string `r\"..\"`"
+        }
+        _ => "fields are `name: value` separated by `,`; text goes in double quotes",
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
