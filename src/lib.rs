@@ -7,3 +7,5 @@
 
 pub mod scenario;
 pub mod scoring;
+pub mod cli;
+pub mod engine;

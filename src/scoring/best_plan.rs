@@ -63,7 +63,7 @@ pub const EXACT_TASKS: usize = 12;
 /// Rounds of improvement for the heuristic used above [`EXACT_TASKS`].
 const IMPROVE_ROUNDS: usize = 4;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlanTask {
     pub arrival: Minute,
     /// Minutes of work, at least 1 (0 is treated as 1).
@@ -74,7 +74,7 @@ pub struct PlanTask {
     pub workers: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlanWorker {
     /// Work minutes available at the shift's start.
     pub minutes: u32,
@@ -83,7 +83,7 @@ pub struct PlanWorker {
     pub changes: Vec<(Minute, u32)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PlanInput {
     pub start: Minute,
     pub end: Minute,

@@ -1,4 +1,7 @@
-//! scoring: the three scores, the pass rule, the best plan; must not depend on
-//! Bevy.
+//! Scoring: the three scores (loyalty, stress handling, prioritisation), the
+//! overall score and the pass rule, the best plan prioritisation is measured
+//! against, and the Monte Carlo `check` runs. Must not depend on Bevy.
 
+pub mod assess;
 pub mod best_plan;
+pub mod monte_carlo;

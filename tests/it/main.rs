@@ -1,1 +1,8 @@
+//! The one integration test binary: every area is a module, so the crate is
+//! linked once.
+
+mod cli;
+mod common;
+mod engine;
 mod scenario;
+mod scoring;
