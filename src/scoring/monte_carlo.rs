@@ -1,0 +1,106 @@
+//! Many seeded playthroughs of one shift: the range of each score and how
+//! often a policy passes. `check` runs it with the random policy to tell an
+//! author whether a shift can be passed and whether chance alone passes it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::assess::{Assessment, plan_input};
+use super::best_plan::{BestPlan, PlanInput, best_plan};
+use crate::engine::policy::{Policy, autoplay};
+use crate::scenario::Resolved;
+
+/// The spread of one score over the runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Spread {
+    pub min: u32,
+    pub median: u32,
+    pub max: u32,
+}
+
+impl Spread {
+    fn of(mut values: Vec<u32>) -> Spread {
+        values.sort_unstable();
+        match values.len() {
+            0 => Spread {
+                min: 0,
+                median: 0,
+                max: 0,
+            },
+            n => Spread {
+                min: values[0],
+                median: values[n / 2],
+                max: values[n - 1],
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonteCarlo {
+    pub runs: u32,
+    pub policy: Policy,
+    pub loyalty: Spread,
+    pub stress: Spread,
+    pub priorities: Spread,
+    pub overall: Spread,
+    pub passed: u32,
+}
+
+impl MonteCarlo {
+    /// Share of runs that passed, 0.0..=1.0.
+    pub fn pass_rate(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            f64::from(self.passed) / f64::from(self.runs)
+        }
+    }
+}
+
+/// Plays `runs` shifts with seeds `first_seed..` and collects the scores.
+/// `progress` is called after each run.
+pub fn monte_carlo(
+    scenario: &Arc<Resolved>,
+    policy: Policy,
+    runs: u32,
+    first_seed: u64,
+    mut progress: impl FnMut(),
+) -> MonteCarlo {
+    let mut plans: HashMap<PlanInput, BestPlan> = HashMap::new();
+    let mut scores = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut passed = 0;
+    for i in 0..runs {
+        let shift = autoplay(
+            Arc::clone(scenario),
+            first_seed.wrapping_add(u64::from(i)),
+            policy,
+        );
+        let outcome = shift.outcome();
+        let input = plan_input(scenario, &outcome);
+        let plan = plans.entry(input).or_insert_with_key(best_plan);
+        let a: Assessment = super::assess::assess_with_plan(scenario, &outcome, plan);
+        for (v, s) in scores.iter_mut().zip([
+            a.scores.loyalty,
+            a.scores.stress,
+            a.scores.priorities,
+            a.scores.overall,
+        ]) {
+            v.push(s);
+        }
+        passed += u32::from(a.passed);
+        progress();
+    }
+    let [loyalty, stress, priorities, overall] = scores.map(Spread::of);
+    MonteCarlo {
+        runs,
+        policy,
+        loyalty,
+        stress,
+        priorities,
+        overall,
+        passed,
+    }
+}
