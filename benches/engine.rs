@@ -17,7 +17,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("load+validate reference", |b| {
         b.iter(|| load_str(path, std::hint::black_box(REFERENCE)))
     });
-    let resolved = load_str(path, REFERENCE).resolved.expect("the reference scenario is valid");
+    let resolved = load_str(path, REFERENCE)
+        .resolved
+        .expect("the reference scenario is valid");
     c.bench_function("playthrough reference (random policy)", |b| {
         let mut seed = 0;
         b.iter(|| {

@@ -5,7 +5,7 @@
 //! turns the outcome into the three scores, and [`cli`] offers it all
 //! without a window.
 
-pub mod scenario;
-pub mod scoring;
 pub mod cli;
 pub mod engine;
+pub mod scenario;
+pub mod scoring;

@@ -1,0 +1,72 @@
+//! The headless commands, one file per subcommand. They load, call the
+//! modules that own the logic and print; nothing here decides a score.
+
+mod args;
+mod check;
+mod play;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Args, Command};
+
+/// Exit code for a run that found errors in its input.
+const FAILED: u8 = 1;
+/// Exit code for a command line that cannot be carried out.
+const USAGE: u8 = 2;
+
+/// Runs the command line and returns the process's exit code.
+pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args = match Args::try_parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { USAGE } else { 0 });
+        }
+    };
+    let result = match args.command {
+        Some(Command::Check(c)) => check::run(c),
+        Some(Command::Play(p)) => play::run(p),
+        None => no_game(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(USAGE)
+        }
+        Err(CliError::Failed(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(FAILED)
+        }
+    }
+}
+
+/// What can go wrong in a command, and so its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line asks for something impossible (exit 2).
+    Usage(String),
+    /// The input is wrong (exit 1).
+    Failed(String),
+}
+
+/// Writes the command's output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+fn no_game() -> Result<ExitCode, CliError> {
+    use clap::CommandFactory;
+    eprintln!(
+        "The desktop game is not part of this build yet. Check and play scenarios without a window:\n"
+    );
+    let _ = Args::command().print_help();
+    Ok(ExitCode::SUCCESS)
+}

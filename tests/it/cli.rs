@@ -1,0 +1,178 @@
+//! The headless commands as a user runs them: real processes, real files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::common::root;
+
+fn kam() -> Command {
+    let mut cmd = Command::cargo_bin("kam-trainer").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+#[test]
+fn check_passes_the_shipped_scenarios() {
+    kam()
+        .args(["check", "--runs", "50"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reference-late-shipment.ron: ok"))
+        .stdout(predicate::str::contains("random play, 50 runs"));
+}
+
+#[test]
+fn check_fails_a_broken_file_with_a_located_message() {
+    let bad = root().join("tests/fixtures/bad");
+    let any = std::fs::read_dir(&bad).unwrap().count();
+    assert!(
+        any >= 25,
+        "expected the bad-input fixtures in {}",
+        bad.display()
+    );
+    kam()
+        .args([
+            "check",
+            "--runs",
+            "0",
+            "tests/fixtures/bad/unknown-node-next.ron",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::is_match(r"tests/fixtures/bad/unknown-node-next\.ron:\d+:\d+").unwrap(),
+        );
+}
+
+#[test]
+fn check_json_lists_diagnostics_for_tools() {
+    let out = kam()
+        .args([
+            "check",
+            "--json",
+            "--runs",
+            "0",
+            "tests/fixtures/bad",
+            "scenarios",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files = json.as_array().unwrap();
+    assert!(files.len() > 25);
+    let broken = files
+        .iter()
+        .filter(|f| f["errors"].as_u64().unwrap() > 0)
+        .count();
+    assert!(broken >= 20, "{broken} broken files");
+    let d = files
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap())
+        .find(|d| d["severity"] == "error")
+        .unwrap();
+    assert!(d["code"].as_str().unwrap().starts_with("KAM"));
+    assert!(d["line"].as_u64().is_some() && d["column"].as_u64().is_some());
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    kam().args(["check", "no/such/place"]).assert().code(2);
+    kam()
+        .args(["play", "scenarios/reference-late-shipment.ron"])
+        .assert()
+        .code(2); // no --seed
+    kam().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn play_json_is_one_object_and_the_same_every_time() {
+    for policy in ["first", "random", "greedy"] {
+        let run = || {
+            kam()
+                .args([
+                    "play",
+                    "scenarios/reference-late-shipment.ron",
+                    "--seed",
+                    "42",
+                    "--policy",
+                    policy,
+                    "--json",
+                ])
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(a, b, "{policy}");
+        let v: serde_json::Value = serde_json::from_slice(&a).unwrap();
+        assert_eq!(v["scenario"], "reference-late-shipment");
+        assert_eq!(v["seed"], 42);
+        for s in ["loyalty", "stress", "priorities", "overall"] {
+            assert!(v["scores"][s].as_u64().unwrap() <= 100, "{policy} {s}");
+        }
+        assert!(v["passed"].is_boolean());
+        let decisions = v["decisions"].as_array().unwrap();
+        assert!(!decisions.is_empty());
+        for d in decisions {
+            assert!(d["time"].as_str().unwrap().len() == 5);
+            assert!(d["action"].is_object());
+            assert!(d["feedback"].is_string());
+        }
+    }
+}
+
+#[test]
+fn play_runs_a_script_and_reports_a_refused_step() {
+    kam()
+        .args([
+            "play",
+            "scenarios/reference-late-shipment.ron",
+            "--seed",
+            "7",
+            "--script",
+            "docs/examples/reference-winning.script.ron",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("PASSED"));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("early.ron");
+    std::fs::write(
+        &script,
+        r#"[(at: "09:05", do: Assign(task: "reroute-stock", to: "sergey"))]"#,
+    )
+    .unwrap();
+    kam()
+        .args([
+            "play",
+            "scenarios/reference-late-shipment.ron",
+            "--seed",
+            "7",
+            "--script",
+        ])
+        .arg(&script)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "step 1 at 09:05 was refused: task `reroute-stock` has not arrived yet",
+        ));
+}
+
+#[test]
+fn play_refuses_a_broken_scenario_with_its_diagnostics() {
+    kam()
+        .args([
+            "play",
+            "tests/fixtures/bad/unknown-node-next.ron",
+            "--seed",
+            "1",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown-node-next.ron:"));
+}
