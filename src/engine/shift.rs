@@ -422,8 +422,9 @@ impl Shift {
     pub fn advance_to(&mut self, time: Minute) -> Vec<Happening> {
         let target = time.min(self.sc.end);
         while self.end_reason.is_none() && self.now < target {
-            let next = self.next_change().min(target);
-            self.run_until(next);
+            let rate = self.stress_rate();
+            let next = self.next_change_at(rate).min(target);
+            self.run_until(next, rate);
             self.settle();
         }
         self.take_happenings()
@@ -437,6 +438,10 @@ impl Shift {
     /// The next minute at which something changes on its own: a task
     /// finishes, a timer runs out, an event is due, stress crosses a line.
     pub fn next_change(&self) -> Minute {
+        self.next_change_at(self.stress_rate())
+    }
+
+    fn next_change_at(&self, rate: i64) -> Minute {
         let mut next = self.sc.end;
         let mut consider = |t: Minute| {
             if t > self.now && t < next {
@@ -475,7 +480,6 @@ impl Shift {
                 consider(t.deadline);
             }
         }
-        let rate = self.stress_rate();
         if rate != 0 {
             for &th in &self.thresholds {
                 // Conditions test "above", burnout tests "at or above".
@@ -497,18 +501,18 @@ impl Shift {
         if self.break_until.is_some() {
             return rules::BREAK;
         }
-        let projected = self.projected_finish();
+        // Counted without allocating: this runs at every step of the clock.
         let mut items = self.conversations.len() as i64;
-        for (i, t) in self.tasks.iter().enumerate() {
-            if !t.is_open() || t.late {
-                continue;
-            }
-            let at_risk = match (t.worker, projected[i]) {
-                (None, _) => true,
-                (Some(_), Some(f)) => f > t.deadline,
-                (Some(_), None) => true,
-            };
-            items += i64::from(at_risk);
+        items += self
+            .tasks
+            .iter()
+            .filter(|t| t.is_open() && !t.late && t.worker.is_none())
+            .count() as i64;
+        for m in &self.members {
+            items += self.at_risk_in_queue(m.queue.iter().copied(), m.minutes_left);
+        }
+        if let Some(t) = self.trainee_task {
+            items += self.at_risk_in_queue(std::iter::once(t), self.trainee_minutes);
         }
         let timed = self
             .conversations
@@ -523,11 +527,29 @@ impl Shift {
         }
     }
 
+    /// How many tasks of a worker's queue (played forward from now against
+    /// `minutes` left) will miss their deadline; the same projection as
+    /// [`Shift::projected_finish`].
+    fn at_risk_in_queue(&self, queue: impl Iterator<Item = usize>, mut minutes: u32) -> i64 {
+        let (mut t, mut stuck, mut n) = (self.now, false, 0);
+        for task in queue {
+            let s = &self.tasks[task];
+            let left = self.sc.tasks[task].effort - s.progress;
+            stuck |= left > minutes || t + left > self.sc.end;
+            let at_risk = stuck || {
+                t += left;
+                minutes -= left;
+                t > s.deadline
+            };
+            n += i64::from(s.is_open() && !s.late && at_risk);
+        }
+        n
+    }
+
     /// Work and stress run on from `now` to `to`; nothing else changes in
     /// between, because `to` is at most the next change.
-    fn run_until(&mut self, to: Minute) {
+    fn run_until(&mut self, to: Minute, rate: i64) {
         let dt = to - self.now;
-        let rate = self.stress_rate();
         self.danger_minutes +=
             minutes_above(self.stress, rate, dt, i64::from(rules::DANGER_ZONE) * POINT);
         self.stress = (self.stress + rate * i64::from(dt)).clamp(0, 100 * POINT);
