@@ -7,5 +7,7 @@
 
 pub mod cli;
 pub mod engine;
+#[cfg(feature = "gui")]
+pub mod game;
 pub mod scenario;
 pub mod scoring;

@@ -13,6 +13,13 @@ use crate::engine::policy::Policy;
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Where trainee profiles are kept (default: the platform's data
+    /// directory, e.g. ~/.local/share/kam-trainer on Linux).
+    #[arg(long, global = true, env = "KAM_TRAINER_DATA")]
+    pub data_dir: Option<PathBuf>,
+    /// The folder of scenario files the game shows.
+    #[arg(long, global = true, default_value = "scenarios")]
+    pub scenarios: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -22,6 +29,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Play one shift without a window and print the outcome.
     Play(PlayArgs),
+    /// Open the game window on one screen, save a PNG of it and exit.
+    #[cfg(feature = "gui")]
+    Shot(ShotArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,4 +66,24 @@ pub struct PlayArgs {
     /// Print exactly one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(feature = "gui")]
+#[derive(Debug, clap::Args)]
+pub struct ShotArgs {
+    /// The screen to show.
+    #[arg(long, value_enum)]
+    pub screen: crate::game::ShotScreen,
+    /// The scenario to show (default: the first valid one in --scenarios).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// The seed of the shift.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// For `shift`: play up to this shift time ("HH:MM") with the greedy policy.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Where to save the PNG.
+    #[arg(long)]
+    pub out: PathBuf,
 }

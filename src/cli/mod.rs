@@ -3,6 +3,8 @@
 
 mod args;
 mod check;
+#[cfg(feature = "gui")]
+mod game;
 mod play;
 
 use std::ffi::OsString;
@@ -29,6 +31,11 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match args.command {
         Some(Command::Check(c)) => check::run(c),
         Some(Command::Play(p)) => play::run(p),
+        #[cfg(feature = "gui")]
+        Some(Command::Shot(s)) => game::shot(s, args.data_dir, args.scenarios),
+        #[cfg(feature = "gui")]
+        None => game::start(args.data_dir, args.scenarios),
+        #[cfg(not(feature = "gui"))]
         None => no_game(),
     };
     match result {
@@ -62,6 +69,7 @@ fn emit(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
+#[cfg(not(feature = "gui"))]
 fn no_game() -> Result<ExitCode, CliError> {
     use clap::CommandFactory;
     eprintln!(

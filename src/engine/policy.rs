@@ -10,6 +10,7 @@ use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use super::action::{ActError, Action};
+use super::outcome::{Decision, DecisionKind};
 use super::shift::{Shift, TaskStatus, roll};
 use crate::scenario::{EffectR, Minute, Resolved};
 use crate::scenario::{format_time as hhmm, parse_time as parse_hhmm};
@@ -36,17 +37,24 @@ pub enum Policy {
 
 /// Plays a whole shift with a policy.
 pub fn autoplay(scenario: Arc<Resolved>, seed: u64, policy: Policy) -> Shift {
+    let end = scenario.end;
+    autoplay_until(scenario, seed, policy, end)
+}
+
+/// Plays a shift with a policy up to `until` (the game's screenshots show a
+/// shift in progress this way).
+pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until: Minute) -> Shift {
     let mut shift = Shift::from_resolved(scenario, seed);
     // A separate stream, so the policy's draws never shift the scenario's.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
-    while !shift.is_over() {
+    while !shift.is_over() && shift.now() < until {
         for action in decide(&shift, policy, &mut rng) {
             // A policy may propose something the previous action made
             // impossible (two answers while the first started own work);
             // the trainee would simply not be able to do it either.
             let _ = shift.act(action);
         }
-        let next = shift.next_change().min(shift.now() + LOOK_EVERY);
+        let next = shift.next_change().min(shift.now() + LOOK_EVERY).min(until);
         shift.advance_to(next);
     }
     shift
@@ -296,4 +304,37 @@ pub fn run_script(
     }
     shift.finish();
     Ok(shift)
+}
+
+/// Replays the trainee's decisions of a shift on a (possibly edited)
+/// scenario with the same seed, up to `until`. Timeouts are not replayed:
+/// the engine decides them again. Stops at the first decision the new
+/// version refuses and says which; the shift is then at that decision's time.
+pub fn replay(
+    scenario: Arc<Resolved>,
+    seed: u64,
+    decisions: &[Decision],
+    until: Minute,
+) -> (Shift, Option<ScriptError>) {
+    let mut shift = Shift::from_resolved(scenario, seed);
+    let actions = decisions.iter().filter_map(|d| match &d.kind {
+        DecisionKind::Action(a) => Some((d.time, a)),
+        DecisionKind::Timeout { .. } => None,
+    });
+    for (i, (time, action)) in actions.enumerate() {
+        shift.advance_to(time);
+        if shift.is_over() {
+            return (shift, None);
+        }
+        if let Err(reason) = shift.act(action.clone()) {
+            let error = ScriptError::Refused {
+                step: i + 1,
+                at: hhmm(time),
+                reason: Box::new(reason),
+            };
+            return (shift, Some(error));
+        }
+    }
+    shift.advance_to(until);
+    (shift, None)
 }

@@ -248,6 +248,10 @@ impl Shift {
     pub fn scenario(&self) -> &Resolved {
         &self.sc
     }
+    /// The shared scenario, for starting another shift of it.
+    pub fn scenario_arc(&self) -> Arc<Resolved> {
+        Arc::clone(&self.sc)
+    }
     pub fn seed(&self) -> u64 {
         self.seed
     }

@@ -4,5 +4,7 @@
 mod cli;
 mod common;
 mod engine;
+#[cfg(feature = "gui")]
+mod game;
 mod scenario;
 mod scoring;

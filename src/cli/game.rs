@@ -1,0 +1,63 @@
+//! Starting the game window, and `kam-trainer shot`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::CliError;
+use super::args::ShotArgs;
+use crate::game::{GameConfig, ShotRequest};
+use crate::scenario::parse_time;
+
+/// The data directory: `--data-dir`, then `KAM_TRAINER_DATA` (clap reads
+/// both), then the platform's data directory.
+pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    directories::ProjectDirs::from("", "", "kam-trainer")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            CliError::Usage("no home directory to keep profiles in; pass --data-dir DIR".to_owned())
+        })
+}
+
+pub fn start(data: Option<PathBuf>, scenarios: PathBuf) -> Result<ExitCode, CliError> {
+    let config = GameConfig {
+        scenarios,
+        data_dir: data_dir(data)?,
+    };
+    Ok(crate::game::run(config, None))
+}
+
+pub fn shot(
+    args: ShotArgs,
+    data: Option<PathBuf>,
+    scenarios: PathBuf,
+) -> Result<ExitCode, CliError> {
+    let at = match &args.at {
+        Some(t) => Some(
+            parse_time(t)
+                .ok_or_else(|| CliError::Usage(format!("--at {t}: expected a time like 11:30")))?,
+        ),
+        None => None,
+    };
+    // A shot never touches the real profiles unless asked to.
+    let data_dir = match data {
+        Some(d) => d,
+        None => std::env::temp_dir().join("kam-trainer-shot"),
+    };
+    let request = ShotRequest {
+        screen: args.screen,
+        scenario: args.scenario,
+        seed: args.seed,
+        at,
+        out: args.out,
+    };
+    Ok(crate::game::run(
+        GameConfig {
+            scenarios,
+            data_dir,
+        },
+        Some(request),
+    ))
+}

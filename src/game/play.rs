@@ -1,0 +1,409 @@
+//! The bridge between the game and the engine: the running shift, the
+//! commands the screens send, the Bevy clock turned into shift minutes, and
+//! the keyboard. Nothing here decides an outcome: commands become engine
+//! [`Action`]s, and the engine and scoring say what they were worth.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::assets::{Catalogue, ScenarioChanged};
+use super::screens::Screen;
+use crate::engine::policy::replay;
+use crate::engine::{Action, Outcome, Shift, TaskStatus};
+use crate::scenario::{Minute, Resolved, format_time};
+use crate::scoring::assess::{Assessment, assess};
+
+/// Shift minutes per real second at speed ×1: a nine-hour shift lasts ten
+/// minutes.
+pub const MINUTES_PER_SECOND: f64 = 0.9;
+/// The speeds the trainee can pick.
+pub const SPEEDS: [u32; 3] = [1, 2, 4];
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Command>()
+        .add_systems(
+            Update,
+            (
+                read_keys.run_if(in_state(Screen::Shift)),
+                apply_commands,
+                note_scenario_changes.run_if(resource_exists::<ActiveShift>),
+                run_clock.run_if(in_state(Screen::Shift)),
+            )
+                .chain(),
+        )
+        .add_systems(OnExit(Screen::Shift), reset_clock);
+}
+
+/// Which panel of the shift screen the number keys act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Panel {
+    #[default]
+    Dialogue,
+    Tasks,
+}
+
+/// A shift being played.
+#[derive(Resource)]
+pub struct ActiveShift {
+    /// The scenario's file, relative to the scenarios folder.
+    pub file: PathBuf,
+    pub shift: Shift,
+    pub paused: bool,
+    /// ×1, ×2 or ×4.
+    pub speed: u32,
+    /// Shift minutes elapsed since the start, with the fraction.
+    pub clock: f64,
+    pub focus: Panel,
+    /// The selected conversation (index into `shift.conversations()`).
+    pub conversation: usize,
+    /// The selected task (index into [`open_tasks`]).
+    pub task: usize,
+    /// The last thing the game could not do, shown until the next action.
+    pub notice: Option<String>,
+    /// The scenario file changed on disk: the screen offers to replay the
+    /// decisions on the new version or to restart.
+    pub changed_on_disk: bool,
+}
+
+impl ActiveShift {
+    pub fn new(file: PathBuf, scenario: Arc<Resolved>, seed: u64) -> ActiveShift {
+        ActiveShift {
+            file,
+            shift: Shift::from_resolved(scenario, seed),
+            paused: false,
+            speed: 1,
+            clock: 0.0,
+            focus: Panel::Dialogue,
+            conversation: 0,
+            task: 0,
+            notice: None,
+            changed_on_disk: false,
+        }
+    }
+}
+
+/// The last finished shift, for the debrief.
+#[derive(Resource)]
+pub struct LastRun {
+    pub file: PathBuf,
+    pub seed: u64,
+    pub scenario: Arc<Resolved>,
+    pub outcome: Outcome,
+    pub assessment: Assessment,
+}
+
+/// What the screens ask of the running shift.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Start a shift of a scenario in the catalogue.
+    Start {
+        file: PathBuf,
+        seed: u64,
+    },
+    /// Answer conversation `conversation` with the `n`-th offered choice
+    /// (0-based, in the order shown).
+    Answer {
+        conversation: usize,
+        n: usize,
+    },
+    /// Any other trainee action.
+    Act(Action),
+    TogglePause,
+    SetSpeed(u32),
+    /// Replay the decisions so far on the scenario's new version.
+    Replay,
+    /// Start the same shift again from the beginning.
+    Restart,
+    /// Keep playing the version already loaded.
+    KeepPlaying,
+}
+
+/// Open tasks, soonest deadline first: the task board's rows.
+pub fn open_tasks(shift: &Shift) -> Vec<usize> {
+    let mut tasks: Vec<usize> = (0..shift.scenario().tasks.len())
+        .filter(|&t| shift.task_status(t) == TaskStatus::Open)
+        .collect();
+    tasks.sort_by_key(|&t| (shift.task_deadline(t), t));
+    tasks
+}
+
+/// Who can take a task, in the order the number keys pick them: the
+/// colleagues with its role, then the trainee (`None`).
+pub fn task_options(shift: &Shift, task: usize) -> Vec<Option<usize>> {
+    let eligible = &shift.scenario().tasks[task].eligible;
+    eligible.iter().map(|&m| Some(m)).chain([None]).collect()
+}
+
+/// The action for giving `task` to an option of [`task_options`].
+pub fn give_task(shift: &Shift, task: usize, to: Option<usize>) -> Action {
+    let sc = shift.scenario();
+    let id = sc.tasks[task].id.clone();
+    match to {
+        Some(m) => Action::Assign {
+            task: id,
+            to: sc.team[m].id.clone(),
+        },
+        None => Action::DoMyself { task: id },
+    }
+}
+
+/// Asking for one more hour on a task's deadline.
+pub fn ask_for_an_hour(shift: &Shift, task: usize) -> Action {
+    let to = (shift.task_deadline(task) + 60).min(23 * 60 + 59);
+    Action::MoveDeadline {
+        task: shift.scenario().tasks[task].id.clone(),
+        to: format_time(to),
+    }
+}
+
+fn read_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    active: Option<ResMut<ActiveShift>>,
+    mut out: MessageWriter<Command>,
+) {
+    let Some(mut active) = active else { return };
+    if keys.just_pressed(KeyCode::Space) {
+        out.write(Command::TogglePause);
+    }
+    let faster = keys.any_just_pressed([KeyCode::Equal, KeyCode::NumpadAdd]);
+    let slower = keys.any_just_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]);
+    if faster || slower {
+        let i = SPEEDS.iter().position(|&s| s == active.speed).unwrap_or(0);
+        let i = if faster {
+            (i + 1).min(SPEEDS.len() - 1)
+        } else {
+            i.saturating_sub(1)
+        };
+        out.write(Command::SetSpeed(SPEEDS[i]));
+    }
+    if keys.just_pressed(KeyCode::Tab) {
+        active.focus = match active.focus {
+            Panel::Dialogue => Panel::Tasks,
+            Panel::Tasks => Panel::Dialogue,
+        };
+    }
+    let up = keys.just_pressed(KeyCode::ArrowUp);
+    let down = keys.just_pressed(KeyCode::ArrowDown);
+    let digit = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+    ]
+    .iter()
+    .chain(&[
+        KeyCode::Numpad1,
+        KeyCode::Numpad2,
+        KeyCode::Numpad3,
+        KeyCode::Numpad4,
+    ])
+    .position(|k| keys.just_pressed(*k))
+    .map(|i| i % 4);
+    match active.focus {
+        Panel::Dialogue => {
+            let count = active.shift.conversations().len();
+            active.conversation = step(active.conversation, count, up, down);
+            if let Some(n) = digit.filter(|_| count > 0) {
+                out.write(Command::Answer {
+                    conversation: active.conversation,
+                    n,
+                });
+            }
+        }
+        Panel::Tasks => {
+            let tasks = open_tasks(&active.shift);
+            active.task = step(active.task, tasks.len(), up, down);
+            let Some(&task) = tasks.get(active.task) else {
+                return;
+            };
+            if let Some(n) = digit
+                && let Some(&to) = task_options(&active.shift, task).get(n)
+            {
+                out.write(Command::Act(give_task(&active.shift, task, to)));
+            }
+            if keys.just_pressed(KeyCode::KeyM) {
+                out.write(Command::Act(ask_for_an_hour(&active.shift, task)));
+            }
+            if keys.just_pressed(KeyCode::KeyD) {
+                out.write(Command::Act(Action::Drop {
+                    task: active.shift.scenario().tasks[task].id.clone(),
+                }));
+            }
+        }
+    }
+    if keys.just_pressed(KeyCode::KeyB) {
+        out.write(Command::Act(Action::TakeBreak { minutes: 15 }));
+    }
+}
+
+/// Moves a selection up or down a list of `len`, keeping it in range.
+fn step(current: usize, len: usize, up: bool, down: bool) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let current = current.min(len - 1);
+    match (up, down) {
+        (true, false) => current.saturating_sub(1),
+        (false, true) => (current + 1).min(len - 1),
+        _ => current,
+    }
+}
+
+fn apply_commands(
+    mut commands: Commands,
+    mut incoming: MessageReader<Command>,
+    catalogue: Res<Catalogue>,
+    active: Option<ResMut<ActiveShift>>,
+    mut time: ResMut<Time<Virtual>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let mut active = active;
+    for command in incoming.read() {
+        match command {
+            Command::Start { file, seed } => {
+                let Some(resolved) = catalogue
+                    .find(file)
+                    .and_then(|e| e.loaded.as_ref())
+                    .and_then(|l| l.resolved.clone())
+                else {
+                    warn!(
+                        "cannot start {}: it is not loaded or has errors",
+                        file.display()
+                    );
+                    continue;
+                };
+                time.unpause();
+                time.set_relative_speed(1.0);
+                commands.insert_resource(ActiveShift::new(file.clone(), resolved, *seed));
+                next.set(Screen::Shift);
+                // The new resource is there from the next command on.
+                active = None;
+            }
+            _ => {
+                let Some(a) = active.as_deref_mut() else {
+                    continue;
+                };
+                apply_to_shift(a, command, &catalogue, &mut time);
+            }
+        }
+    }
+}
+
+fn apply_to_shift(
+    active: &mut ActiveShift,
+    command: &Command,
+    catalogue: &Catalogue,
+    time: &mut Time<Virtual>,
+) {
+    let refused = |e: crate::engine::ActError| Some(format!("Cannot do that: {e}."));
+    match command {
+        Command::Start { .. } => {}
+        Command::Answer { conversation, n } => {
+            let Some(c) = active.shift.conversations().get(*conversation).cloned() else {
+                return;
+            };
+            let offered = active.shift.offered_choices(&c);
+            let Some(&choice) = offered.get(*n) else {
+                return;
+            };
+            let action = Action::Answer {
+                dialogue: active.shift.scenario().dialogues[c.dialogue].id.clone(),
+                choice: choice + 1,
+            };
+            active.notice = active.shift.act(action).err().and_then(refused);
+        }
+        Command::Act(action) => {
+            active.notice = active.shift.act(action.clone()).err().and_then(refused);
+        }
+        Command::TogglePause => {
+            active.paused = !active.paused;
+            if active.paused {
+                time.pause();
+            } else {
+                time.unpause();
+            }
+        }
+        Command::SetSpeed(s) => {
+            active.speed = *s;
+            time.set_relative_speed(*s as f32);
+        }
+        Command::KeepPlaying => active.changed_on_disk = false,
+        Command::Restart | Command::Replay => {
+            let Some(resolved) = catalogue
+                .find(&active.file)
+                .and_then(|e| e.loaded.as_ref())
+                .and_then(|l| l.resolved.clone())
+            else {
+                active.notice = Some(
+                    "The scenario file now has errors; fix them (the list shows them) or keep playing this version."
+                        .to_owned(),
+                );
+                return;
+            };
+            let seed = active.shift.seed();
+            if *command == Command::Restart {
+                *active = ActiveShift::new(active.file.clone(), resolved, seed);
+                time.unpause();
+                return;
+            }
+            let (shift, problem) =
+                replay(resolved, seed, active.shift.decisions(), active.shift.now());
+            active.shift = shift;
+            active.changed_on_disk = false;
+            active.notice =
+                problem.map(|e| format!("Replayed up to a decision the new version refuses: {e}"));
+        }
+    }
+}
+
+fn note_scenario_changes(
+    mut changes: MessageReader<ScenarioChanged>,
+    mut active: ResMut<ActiveShift>,
+    mut time: ResMut<Time<Virtual>>,
+) {
+    for change in changes.read() {
+        if change.file == active.file {
+            active.changed_on_disk = true;
+            active.paused = true;
+            time.pause();
+        }
+    }
+}
+
+fn run_clock(
+    mut commands: Commands,
+    time: Res<Time<Virtual>>,
+    active: Option<ResMut<ActiveShift>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(mut active) = active else { return };
+    if !active.paused {
+        active.clock += time.delta_secs_f64() * MINUTES_PER_SECOND;
+    }
+    let start = active.shift.scenario().start;
+    let target = start + active.clock.floor() as Minute;
+    if target > active.shift.now() {
+        active.shift.advance_to(target);
+    }
+    if active.shift.is_over() {
+        let scenario = active.shift.scenario_arc();
+        let outcome = active.shift.outcome();
+        let assessment = assess(&scenario, &outcome);
+        commands.insert_resource(LastRun {
+            file: active.file.clone(),
+            seed: active.shift.seed(),
+            scenario,
+            outcome,
+            assessment,
+        });
+        commands.remove_resource::<ActiveShift>();
+        next.set(Screen::Debrief);
+    }
+}
+
+fn reset_clock(mut time: ResMut<Time<Virtual>>) {
+    time.unpause();
+    time.set_relative_speed(1.0);
+}

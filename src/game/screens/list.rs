@@ -1,0 +1,448 @@
+//! The scenario list: every file of the scenarios folder, grouped by career
+//! stage, with its status. It reads the catalogue every frame, so a file
+//! saved while the game runs shows its new title, summary or problems at
+//! once. A file with errors is marked broken, cannot be started, and its
+//! diagnostics can be read here, as `kam-trainer check` prints them.
+//!
+//! [`Selected`] is the list's cursor: Up/Down move it, Enter opens the
+//! briefing of a playable scenario (or shows a broken file's problems).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{Screen, Selected, SettingsReturn};
+use crate::game::assets::{Catalogue, CatalogueEntry};
+use crate::game::profiles::Profiles;
+use crate::game::{GameConfig, theme, ui};
+use crate::scenario::Stage;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<OpenProblems>()
+        .add_systems(EguiPrimaryContextPass, draw.run_if(in_state(Screen::List)));
+}
+
+/// Files whose problems the trainee folded or unfolded; the others show
+/// them unfolded when the file is broken, folded when it only has warnings.
+#[derive(Resource, Default)]
+struct OpenProblems(HashMap<PathBuf, bool>);
+
+impl OpenProblems {
+    fn is_open(&self, entry: &CatalogueEntry) -> bool {
+        let broken = matches!(Status::of(entry), Status::Broken { .. });
+        self.0.get(&entry.file).copied().unwrap_or(broken)
+    }
+}
+
+/// The sections of the list, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Stage(Stage),
+    /// Files that are not a scenario at all (no stage to file them under).
+    Unreadable,
+    Loading,
+}
+
+impl Group {
+    fn all() -> impl Iterator<Item = Group> {
+        Stage::ALL
+            .into_iter()
+            .map(Group::Stage)
+            .chain([Group::Unreadable, Group::Loading])
+    }
+
+    fn of(entry: &CatalogueEntry) -> Group {
+        match &entry.loaded {
+            None => Group::Loading,
+            Some(l) => l
+                .scenario
+                .as_ref()
+                .map_or(Group::Unreadable, |s| Group::Stage(s.stage)),
+        }
+    }
+}
+
+/// Where a file stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Loading,
+    /// Has errors: cannot be played.
+    Broken {
+        errors: usize,
+    },
+    Ready,
+}
+
+impl Status {
+    fn of(entry: &CatalogueEntry) -> Status {
+        match &entry.loaded {
+            None => Status::Loading,
+            Some(l) if l.has_errors() || l.resolved.is_none() => Status::Broken {
+                errors: l.errors().max(1),
+            },
+            Some(_) => Status::Ready,
+        }
+    }
+}
+
+/// Entry indices in the order shown, each with its group.
+fn shown(catalogue: &Catalogue) -> Vec<(Group, usize)> {
+    Group::all()
+        .flat_map(|g| {
+            catalogue
+                .entries
+                .iter()
+                .enumerate()
+                .filter(move |(_, e)| Group::of(e) == g)
+                .map(move |(i, _)| (g, i))
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    mut contexts: EguiContexts,
+    keys: Res<ButtonInput<KeyCode>>,
+    catalogue: Res<Catalogue>,
+    config: Res<GameConfig>,
+    profiles: Res<Profiles>,
+    mut selected: ResMut<Selected>,
+    mut open: ResMut<OpenProblems>,
+    mut settings_return: ResMut<SettingsReturn>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let order = shown(&catalogue);
+    let files: Vec<&PathBuf> = order
+        .iter()
+        .map(|&(_, i)| &catalogue.entries[i].file)
+        .collect();
+    let mut cursor = selected
+        .0
+        .as_ref()
+        .and_then(|s| files.iter().position(|f| *f == s));
+    if cursor.is_none() && !files.is_empty() {
+        // Start on the first playable scenario, else on the first file.
+        cursor = Some(
+            order
+                .iter()
+                .position(|&(_, i)| Status::of(&catalogue.entries[i]) == Status::Ready)
+                .unwrap_or(0),
+        );
+    }
+    let mut moved = false;
+    if let Some(c) = cursor {
+        let up = keys.just_pressed(KeyCode::ArrowUp);
+        let down = keys.just_pressed(KeyCode::ArrowDown);
+        let to = match (up, down) {
+            (true, false) => c.saturating_sub(1),
+            (false, true) => (c + 1).min(files.len() - 1),
+            _ => c,
+        };
+        moved = to != c;
+        cursor = Some(to);
+    }
+    let current = cursor.map(|c| files[c].clone());
+    if selected.0 != current {
+        selected.0 = current.clone();
+    }
+
+    // What a click or a key asks for, done after drawing.
+    let mut open_briefing: Option<PathBuf> = None;
+    let mut toggle_problems: Option<PathBuf> = None;
+    let mut go_settings = keys.just_pressed(KeyCode::KeyS);
+    let mut change_trainee = false;
+    if let Some(c) = cursor {
+        let entry = &catalogue.entries[order[c].1];
+        let has_problems = entry
+            .loaded
+            .as_ref()
+            .is_some_and(|l| !l.diagnostics.is_empty());
+        match Status::of(entry) {
+            Status::Ready if keys.just_pressed(KeyCode::Enter) => {
+                open_briefing = Some(entry.file.clone())
+            }
+            Status::Broken { .. } if keys.just_pressed(KeyCode::Enter) => {
+                toggle_problems = Some(entry.file.clone())
+            }
+            _ => {}
+        }
+        if has_problems && keys.just_pressed(KeyCode::KeyD) {
+            toggle_problems = Some(entry.file.clone());
+        }
+    }
+
+    let ctx = contexts.ctx_mut()?;
+    let mut root = ui::root(ctx);
+    egui::Panel::top("list-top").show(&mut root, |ui| {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.heading(egui::RichText::new("Scenarios").strong());
+            ui.add_space(16.0);
+            let who = profiles.current.as_deref().unwrap_or("nobody yet");
+            ui.label(egui::RichText::new(format!("Trainee: {who}")).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(ui::key("S", "Settings")).clicked() {
+                    go_settings = true;
+                }
+                if ui.button(ui::key("Esc", "Change trainee")).clicked() {
+                    change_trainee = true;
+                }
+            });
+        });
+        ui.add_space(6.0);
+    });
+    egui::Panel::bottom("list-keys").show(&mut root, |ui| {
+        ui.add_space(4.0);
+        ui::hint(
+            ui,
+            "Up/Down select   ·   Enter open the briefing   ·   D show or hide a file's problems   ·   S settings   ·   Esc change trainee",
+        );
+        ui.add_space(4.0);
+    });
+    egui::CentralPanel::default_margins().show(&mut root, |ui| {
+        if let Some(problem) = &catalogue.problem {
+            ui.colored_label(theme::BAD, problem);
+            ui.add_space(8.0);
+        }
+        if catalogue.entries.is_empty() && catalogue.problem.is_none() {
+            ui.label(format!(
+                "There are no scenario files (*.ron) in {}.",
+                config.scenarios.display()
+            ));
+            return;
+        }
+        if !catalogue.is_ready() {
+            let read = catalogue
+                .entries
+                .iter()
+                .filter(|e| e.loaded.is_some())
+                .count();
+            ui.colored_label(
+                theme::MUTED,
+                format!(
+                    "loading… ({read} of {} files read)",
+                    catalogue.entries.len()
+                ),
+            );
+        }
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for group in Group::all() {
+                    let members: Vec<usize> = order
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (g, _))| *g == group)
+                        .map(|(pos, _)| pos)
+                        .collect();
+                    if members.is_empty() && !matches!(group, Group::Stage(_)) {
+                        continue;
+                    }
+                    group_heading(ui, group, members.is_empty());
+                    for pos in members {
+                        let entry = &catalogue.entries[order[pos].1];
+                        let is_selected = cursor == Some(pos);
+                        let unfolded = open.is_open(entry);
+                        let shown = entry_card(ui, entry, is_selected, unfolded);
+                        if is_selected && moved {
+                            shown.card.scroll_to_me(None);
+                        }
+                        if shown.toggled {
+                            toggle_problems = Some(entry.file.clone());
+                        }
+                        if shown.card.clicked() {
+                            selected.0 = Some(entry.file.clone());
+                            if Status::of(entry) == Status::Ready {
+                                open_briefing = Some(entry.file.clone());
+                            }
+                        }
+                    }
+                }
+                ui.add_space(12.0);
+            });
+    });
+
+    if let Some(file) = toggle_problems
+        && let Some(entry) = catalogue.find(&file)
+    {
+        let was = open.is_open(entry);
+        open.0.insert(file, !was);
+    }
+    if let Some(file) = open_briefing {
+        selected.0 = Some(file);
+        next.set(Screen::Briefing);
+    } else if go_settings {
+        settings_return.0 = Screen::List;
+        next.set(Screen::Settings);
+    } else if change_trainee {
+        next.set(Screen::Profile);
+    }
+    Ok(())
+}
+
+fn group_heading(ui: &mut egui::Ui, group: Group, empty: bool) {
+    ui.add_space(10.0);
+    let (title, colour) = match group {
+        Group::Stage(stage) => {
+            let n = Stage::ALL.iter().position(|&s| s == stage).unwrap_or(0) + 1;
+            (
+                format!("{n}. {}", stage.title()),
+                ui.visuals().strong_text_color(),
+            )
+        }
+        Group::Unreadable => ("Files that are not a scenario yet".to_owned(), theme::BAD),
+        Group::Loading => ("Still loading".to_owned(), theme::MUTED),
+    };
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(title).size(19.0).strong().color(colour));
+        if empty {
+            ui::hint(ui, "no scenarios at this stage yet");
+        }
+    });
+    ui.add_space(2.0);
+}
+
+/// What happened to one card this frame.
+struct Card {
+    /// The card as a whole: clicking it opens the briefing.
+    card: egui::Response,
+    /// The problems section was clicked open or shut.
+    toggled: bool,
+}
+
+fn entry_card(ui: &mut egui::Ui, entry: &CatalogueEntry, selected: bool, unfolded: bool) -> Card {
+    let status = Status::of(entry);
+    let loaded = entry.loaded.as_deref();
+    let scenario = loaded.and_then(|l| l.scenario.as_ref());
+    let broken = matches!(status, Status::Broken { .. });
+    let file = entry.file.display().to_string();
+
+    let base = ui.visuals().faint_bg_color;
+    let fill = if selected {
+        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+    } else {
+        base
+    };
+    let stroke = match (selected, broken) {
+        (true, _) => egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+        (false, true) => egui::Stroke::new(1.0, theme::BAD),
+        (false, false) => {
+            egui::Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color)
+        }
+    };
+    let mut toggled = false;
+    let inner = ui.scope_builder(
+        egui::UiBuilder::new()
+            .id_salt(("entry", &file))
+            .sense(egui::Sense::click()),
+        |ui| {
+            egui::Frame::new()
+                .fill(fill)
+                .stroke(stroke)
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(12, 8))
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    ui.horizontal(|ui| {
+                        let title = scenario.map_or(file.as_str(), |s| s.title.as_str());
+                        let colour = if broken {
+                            theme::BAD
+                        } else {
+                            ui.visuals().strong_text_color()
+                        };
+                        ui.label(egui::RichText::new(title).size(18.0).strong().color(colour));
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            match status {
+                                Status::Loading => ui.colored_label(theme::MUTED, "loading…"),
+                                Status::Broken { errors } => ui.colored_label(
+                                    theme::BAD,
+                                    egui::RichText::new(format!(
+                                        "BROKEN: {errors} error{}, cannot be played",
+                                        plural(errors)
+                                    ))
+                                    .strong(),
+                                ),
+                                Status::Ready => ui.colored_label(theme::GOOD, "Ready to play"),
+                            };
+                        });
+                    });
+                    let summary = match (scenario, loaded) {
+                        (Some(s), _) if !s.summary.is_empty() => s.summary.clone(),
+                        (Some(_), _) => "No summary.".to_owned(),
+                        (None, Some(l)) => l.diagnostics.first().map_or_else(
+                            || "This file cannot be read.".to_owned(),
+                            |d| d.message.clone(),
+                        ),
+                        (None, None) => String::new(),
+                    };
+                    if !summary.is_empty() {
+                        ui.add(egui::Label::new(summary).truncate());
+                    }
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            egui::RichText::new(&file)
+                                .monospace()
+                                .small()
+                                .color(theme::MUTED),
+                        );
+                        if let Some(l) = loaded {
+                            let warnings = l.warnings();
+                            if warnings > 0 {
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "{warnings} warning{}",
+                                        plural(warnings)
+                                    ))
+                                    .small()
+                                    .color(theme::WARN),
+                                );
+                            }
+                        }
+                    });
+                    if let Some(l) = loaded.filter(|l| !l.diagnostics.is_empty()) {
+                        let label = if broken {
+                            "Problems: what to fix before it can be played"
+                        } else {
+                            "Warnings"
+                        };
+                        let header = egui::CollapsingHeader::new(
+                            egui::RichText::new(label).color(if broken {
+                                theme::BAD
+                            } else {
+                                theme::WARN
+                            }),
+                        )
+                        .id_salt(("problems", &file))
+                        .open(Some(unfolded))
+                        .show(ui, |ui| {
+                            egui::ScrollArea::both()
+                                .id_salt(("problems-text", &file))
+                                .max_height(280.0)
+                                .auto_shrink([false, true])
+                                .show(ui, |ui| {
+                                    ui.add(
+                                        egui::Label::new(
+                                            egui::RichText::new(l.render_diagnostics()).monospace(),
+                                        )
+                                        .extend(),
+                                    );
+                                });
+                        });
+                        toggled = header.header_response.clicked();
+                    }
+                });
+        },
+    );
+    let mut card = inner.response;
+    if status == Status::Ready {
+        card = card.on_hover_cursor(egui::CursorIcon::PointingHand);
+    }
+    ui.add_space(6.0);
+    Card { card, toggled }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,355 @@
+//! The settings screen and the [`Settings`] it edits: the text size (egui's
+//! zoom factor) and the clock speed a shift starts at. Kept in
+//! `settings.json` in the data directory, written atomically (temporary
+//! file, sync, rename) so a crash never leaves half a file; an unreadable
+//! file gives the defaults and a message on this screen.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use serde::{Deserialize, Serialize};
+
+use super::{Screen, SettingsReturn};
+use crate::game::play::SPEEDS;
+use crate::game::{GameConfig, theme, ui};
+
+/// The text sizes offered, in percent of the normal size.
+pub const TEXT_SCALES: [u32; 3] = [100, 125, 150];
+
+pub(super) fn plugin(app: &mut App) {
+    let dir = app.world().resource::<GameConfig>().data_dir.clone();
+    app.insert_resource(Settings::open(&dir))
+        .init_resource::<Row>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            (apply_text_scale, draw.run_if(in_state(Screen::Settings))),
+        );
+}
+
+/// The trainee's preferences on this computer.
+#[derive(Resource, Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Text size in percent: one of [`TEXT_SCALES`].
+    pub text_scale: u32,
+    /// The clock speed a shift starts at: one of [`SPEEDS`].
+    pub start_speed: u32,
+    #[serde(skip)]
+    file: PathBuf,
+    /// What went wrong reading or writing the file, to show on screen.
+    #[serde(skip)]
+    pub problem: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            text_scale: 100,
+            start_speed: 1,
+            file: PathBuf::new(),
+            problem: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads `settings.json` from `dir`; a missing file gives the defaults,
+    /// an unreadable one too, with a message saying so.
+    pub fn open(dir: &Path) -> Settings {
+        let file = dir.join("settings.json");
+        let mut settings = match std::fs::read(&file) {
+            Ok(bytes) => match serde_json::from_slice::<Settings>(&bytes) {
+                Ok(s) => s,
+                Err(e) => Settings {
+                    problem: Some(format!(
+                        "The settings in {} could not be read ({e}); the defaults are used until you change one.",
+                        file.display()
+                    )),
+                    ..Settings::default()
+                },
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => Settings {
+                problem: Some(format!(
+                    "The settings in {} could not be read ({e}); the defaults are used.",
+                    file.display()
+                )),
+                ..Settings::default()
+            },
+        };
+        let defaults = Settings::default();
+        let mut odd = Vec::new();
+        if !TEXT_SCALES.contains(&settings.text_scale) {
+            odd.push(format!("text size {}%", settings.text_scale));
+            settings.text_scale = defaults.text_scale;
+        }
+        if !SPEEDS.contains(&settings.start_speed) {
+            odd.push(format!("speed ×{}", settings.start_speed));
+            settings.start_speed = defaults.start_speed;
+        }
+        if !odd.is_empty() && settings.problem.is_none() {
+            settings.problem = Some(format!(
+                "{} in {} is not offered here; the default is used instead.",
+                odd.join(" and "),
+                file.display()
+            ));
+        }
+        settings.file = file;
+        settings
+    }
+
+    /// The zoom factor egui draws with.
+    pub fn zoom(&self) -> f32 {
+        self.text_scale as f32 / 100.0
+    }
+
+    /// Writes the file atomically; a failure is kept in `problem`.
+    fn save(&mut self) {
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self.file.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = self.file.with_extension("json.tmp");
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
+            f.flush()?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &self.file)
+        };
+        self.problem = write().err().map(|e| {
+            format!(
+                "Could not save the settings to {}: {e}",
+                self.file.display()
+            )
+        });
+    }
+}
+
+/// The setting the arrow keys change.
+#[derive(Resource, Default, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    #[default]
+    TextScale,
+    StartSpeed,
+}
+
+/// Sets egui's zoom whenever it differs from the chosen text size.
+fn apply_text_scale(mut contexts: EguiContexts, settings: Res<Settings>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if (ctx.zoom_factor() - settings.zoom()).abs() > 0.001 {
+        ctx.set_zoom_factor(settings.zoom());
+    }
+    Ok(())
+}
+
+/// The option after (or before) `current` in `options`, staying in range.
+fn neighbour(options: &[u32], current: u32, forward: bool) -> u32 {
+    let i = options.iter().position(|&o| o == current).unwrap_or(0);
+    let j = if forward {
+        (i + 1).min(options.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    options[j]
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    mut contexts: EguiContexts,
+    keys: Res<ButtonInput<KeyCode>>,
+    config: Res<GameConfig>,
+    mut settings: ResMut<Settings>,
+    mut row: ResMut<Row>,
+    back_to: Res<SettingsReturn>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    if keys.any_just_pressed([KeyCode::ArrowUp, KeyCode::ArrowDown]) {
+        *row = match *row {
+            Row::TextScale => Row::StartSpeed,
+            Row::StartSpeed => Row::TextScale,
+        };
+    }
+    let left = keys.just_pressed(KeyCode::ArrowLeft);
+    let right = keys.just_pressed(KeyCode::ArrowRight);
+    let mut text_scale = settings.text_scale;
+    let mut start_speed = settings.start_speed;
+    if left || right {
+        match *row {
+            Row::TextScale => text_scale = neighbour(&TEXT_SCALES, text_scale, right),
+            Row::StartSpeed => start_speed = neighbour(&SPEEDS, start_speed, right),
+        }
+    }
+
+    let ctx = contexts.ctx_mut()?;
+    let mut root = ui::root(ctx);
+    egui::Panel::top("settings-top").show(&mut root, |ui| {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.heading(egui::RichText::new("Settings").strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(ui::key("Esc", "Back")).clicked() {
+                    next.set(back_to.0);
+                }
+            });
+        });
+        ui.add_space(6.0);
+    });
+    egui::Panel::bottom("settings-keys").show(&mut root, |ui| {
+        ui.add_space(4.0);
+        ui::hint(
+            ui,
+            "Up/Down choose a setting   ·   Left/Right change it   ·   Esc back",
+        );
+        ui.add_space(4.0);
+    });
+    egui::CentralPanel::default_margins().show(&mut root, |ui| {
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.add_space(10.0);
+                let shown_row = *row;
+                let name = |r: Row, text: &str| {
+                    if shown_row == r {
+                        egui::RichText::new(format!("> {text}"))
+                            .strong()
+                            .color(theme::GOOD)
+                    } else {
+                        egui::RichText::new(format!("   {text}")).strong()
+                    }
+                };
+                egui::Grid::new("settings-grid")
+                    .num_columns(2)
+                    .spacing(egui::vec2(16.0, 14.0))
+                    .show(ui, |ui| {
+                        ui.label(name(Row::TextScale, "Text size"));
+                        ui.horizontal(|ui| {
+                            for s in TEXT_SCALES {
+                                if ui
+                                    .selectable_label(text_scale == s, format!("{s}%"))
+                                    .clicked()
+                                {
+                                    text_scale = s;
+                                    *row = Row::TextScale;
+                                }
+                            }
+                        });
+                        ui.end_row();
+
+                        ui.label(name(Row::StartSpeed, "Shifts start at speed"));
+                        ui.horizontal(|ui| {
+                            for s in SPEEDS {
+                                if ui
+                                    .selectable_label(start_speed == s, format!("×{s}"))
+                                    .clicked()
+                                {
+                                    start_speed = s;
+                                    *row = Row::StartSpeed;
+                                }
+                            }
+                        });
+                        ui.end_row();
+                    });
+                ui.add_space(6.0);
+                ui::hint(
+                    ui,
+                    "The speed a shift starts at; +/- change it during the shift.",
+                );
+                if let Some(problem) = &settings.problem {
+                    ui.add_space(10.0);
+                    ui.colored_label(theme::WARN, problem);
+                }
+
+                ui.add_space(24.0);
+                ui.separator();
+                ui.add_space(8.0);
+                egui::Grid::new("settings-folders")
+                    .num_columns(2)
+                    .spacing(egui::vec2(16.0, 8.0))
+                    .show(ui, |ui| {
+                        ui.strong("Data folder");
+                        ui.monospace(shown_path(&config.data_dir));
+                        ui.end_row();
+                        ui.label("");
+                        ui::hint(
+                            ui,
+                            "Trainee profiles, results and these settings are kept here.",
+                        );
+                        ui.end_row();
+                        ui.strong("Scenarios folder");
+                        ui.monospace(shown_path(&config.scenarios));
+                        ui.end_row();
+                        ui.label("");
+                        ui::hint(
+                            ui,
+                            "Edit a file here while the game runs: it reloads when saved.",
+                        );
+                        ui.end_row();
+                    });
+            });
+    });
+
+    if text_scale != settings.text_scale || start_speed != settings.start_speed {
+        settings.text_scale = text_scale;
+        settings.start_speed = start_speed;
+        settings.save();
+    }
+    Ok(())
+}
+
+/// A folder as the trainee would find it: absolute when it can be.
+fn shown_path(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_choice_is_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::open(dir.path());
+        assert_eq!((settings.text_scale, settings.start_speed), (100, 1));
+        assert!(settings.problem.is_none());
+        settings.text_scale = 150;
+        settings.start_speed = 4;
+        settings.save();
+        assert!(settings.problem.is_none(), "{:?}", settings.problem);
+        assert!(!dir.path().join("settings.json.tmp").exists());
+        let again = Settings::open(dir.path());
+        assert_eq!((again.text_scale, again.start_speed), (150, 4));
+    }
+
+    #[test]
+    fn an_unreadable_file_gives_the_defaults_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.json"), "{\"text_scale\": 1").unwrap();
+        let settings = Settings::open(dir.path());
+        assert_eq!((settings.text_scale, settings.start_speed), (100, 1));
+        assert!(
+            settings
+                .problem
+                .as_deref()
+                .unwrap_or("")
+                .contains("could not be read")
+        );
+    }
+
+    #[test]
+    fn a_value_not_offered_falls_back_to_its_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            r#"{"text_scale": 300, "start_speed": 2}"#,
+        )
+        .unwrap();
+        let settings = Settings::open(dir.path());
+        assert_eq!((settings.text_scale, settings.start_speed), (100, 2));
+        assert!(settings.problem.is_some());
+    }
+}

@@ -1,0 +1,219 @@
+//! `kam-trainer shot`: open the real window, put the game on one screen,
+//! save a PNG of it and exit. For looking at the screens by eye and for CI.
+//! The shift is played up to the requested time by the greedy policy; the
+//! debrief follows a full greedy playthrough.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::winit::WinitSettings;
+
+use super::GameConfig;
+use super::assets::Catalogue;
+use super::play::{ActiveShift, LastRun};
+use super::profiles::Profiles;
+use super::screens::{Screen, Selected};
+use crate::engine::policy::{Policy, autoplay_until};
+use crate::scenario::{Minute, load_path};
+use crate::scoring::assess::assess;
+
+/// Frames to let egui lay the screen out before the picture is taken.
+const SETTLE_FRAMES: u32 = 30;
+/// Give up if the catalogue or the capture takes longer than this.
+const MAX_FRAMES: u32 = 1200;
+
+/// Which screen to photograph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShotScreen {
+    Profile,
+    List,
+    Briefing,
+    Shift,
+    Debrief,
+}
+
+#[derive(Debug, Clone, Resource)]
+pub struct ShotRequest {
+    pub screen: ShotScreen,
+    /// A scenario file; the first valid one in the catalogue if `None`.
+    pub scenario: Option<PathBuf>,
+    pub seed: u64,
+    /// Shift time for the `shift` screen; two hours in if `None`.
+    pub at: Option<Minute>,
+    pub out: PathBuf,
+}
+
+/// Keeps the window drawing every frame while a shot is being taken.
+#[derive(Resource)]
+pub struct KeepAwake;
+
+#[derive(Resource, Default)]
+struct Progress {
+    frames: u32,
+    ready_at: Option<u32>,
+    requested: bool,
+}
+
+pub(super) fn plugin(request: ShotRequest) -> impl Fn(&mut App) {
+    move |app: &mut App| {
+        app.insert_resource(request.clone())
+            .insert_resource(KeepAwake)
+            .insert_resource(WinitSettings::continuous())
+            .init_resource::<Progress>()
+            .add_systems(Update, drive);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    mut commands: Commands,
+    request: Res<ShotRequest>,
+    config: Res<GameConfig>,
+    mut progress: ResMut<Progress>,
+    mut catalogue: ResMut<Catalogue>,
+    mut profiles: ResMut<Profiles>,
+    mut selected: ResMut<Selected>,
+    mut next: ResMut<NextState<Screen>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    progress.frames += 1;
+    if progress.frames > MAX_FRAMES {
+        error!("gave up: the screen was not ready after {MAX_FRAMES} frames");
+        exit.write(AppExit::from_code(1));
+        return;
+    }
+    if progress.ready_at.is_none() {
+        if !catalogue.is_ready() {
+            return;
+        }
+        match set_up(
+            &request,
+            &config,
+            &mut commands,
+            &mut catalogue,
+            &mut profiles,
+            &mut selected,
+        ) {
+            Ok(screen) => next.set(screen),
+            Err(e) => {
+                error!("{e}");
+                exit.write(AppExit::from_code(2));
+                return;
+            }
+        }
+        progress.ready_at = Some(progress.frames);
+        return;
+    }
+    let ready_at = progress.ready_at.unwrap_or(0);
+    if !progress.requested && progress.frames >= ready_at + SETTLE_FRAMES {
+        progress.requested = true;
+        let mut save = save_to_disk(request.out.clone());
+        commands.spawn(Screenshot::primary_window()).observe(
+            move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+                let blank = is_blank(&captured.image);
+                save(captured);
+                if blank {
+                    error!("the window rendered blank: no picture to check");
+                    exit.write(AppExit::from_code(1));
+                } else {
+                    exit.write(AppExit::Success);
+                }
+            },
+        );
+    }
+}
+
+/// Puts the game on the requested screen; returns it.
+fn set_up(
+    request: &ShotRequest,
+    config: &GameConfig,
+    commands: &mut Commands,
+    catalogue: &mut Catalogue,
+    profiles: &mut Profiles,
+    selected: &mut Selected,
+) -> Result<Screen, String> {
+    profiles.current = Some("Demo trainee".to_owned());
+    let file = match &request.scenario {
+        Some(path) => {
+            let absolute =
+                std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let root = std::path::absolute(&config.scenarios).unwrap_or(config.scenarios.clone());
+            match absolute.strip_prefix(&root) {
+                Ok(rel) if catalogue.find(rel).is_some() => rel.to_path_buf(),
+                _ => {
+                    catalogue.insert_loaded(absolute.clone(), load_path(path));
+                    absolute
+                }
+            }
+        }
+        None => catalogue
+            .entries
+            .iter()
+            .find(|e| e.loaded.as_ref().is_some_and(|l| l.resolved.is_some()))
+            .map(|e| e.file.clone())
+            .ok_or("no valid scenario in the catalogue to show")?,
+    };
+    selected.0 = Some(file.clone());
+    let resolved = catalogue
+        .find(&file)
+        .and_then(|e| e.loaded.as_ref())
+        .and_then(|l| l.resolved.clone());
+    match request.screen {
+        ShotScreen::Profile => Ok(Screen::Profile),
+        ShotScreen::List => Ok(Screen::List),
+        ShotScreen::Briefing => Ok(Screen::Briefing),
+        ShotScreen::Shift => {
+            let sc = resolved.ok_or_else(|| {
+                format!(
+                    "{} has errors; run `kam-trainer check` on it",
+                    file.display()
+                )
+            })?;
+            let at = request.at.unwrap_or(sc.start + 120).clamp(sc.start, sc.end);
+            let shift = autoplay_until(Arc::clone(&sc), request.seed, Policy::Greedy, at);
+            let mut active = ActiveShift::new(file, sc, request.seed);
+            active.clock = f64::from(shift.now() - shift.scenario().start);
+            active.shift = shift;
+            active.paused = true;
+            commands.insert_resource(active);
+            Ok(Screen::Shift)
+        }
+        ShotScreen::Debrief => {
+            let sc = resolved.ok_or_else(|| {
+                format!(
+                    "{} has errors; run `kam-trainer check` on it",
+                    file.display()
+                )
+            })?;
+            let end = sc.end;
+            let shift = autoplay_until(Arc::clone(&sc), request.seed, Policy::Greedy, end);
+            let outcome = shift.outcome();
+            let assessment = assess(&sc, &outcome);
+            commands.insert_resource(LastRun {
+                file,
+                seed: request.seed,
+                scenario: sc,
+                outcome,
+                assessment,
+            });
+            Ok(Screen::Debrief)
+        }
+    }
+}
+
+/// A picture with fewer than a handful of colours shows nothing.
+fn is_blank(image: &Image) -> bool {
+    let Some(data) = image.data.as_ref() else {
+        return true;
+    };
+    let mut colours = std::collections::BTreeSet::new();
+    for px in data.chunks_exact(4).step_by(97) {
+        colours.insert([px[0], px[1], px[2]]);
+        if colours.len() > 8 {
+            return false;
+        }
+    }
+    true
+}
