@@ -239,7 +239,7 @@ impl Shift {
             sc,
         };
         shift.sample();
-        shift.settle();
+        shift.settle(true);
         shift
     }
 
@@ -427,9 +427,12 @@ impl Shift {
         let target = time.min(self.sc.end);
         while self.end_reason.is_none() && self.now < target {
             let rate = self.stress_rate();
-            let next = self.next_change_at(rate).min(target);
+            let natural = self.next_change_at(rate);
+            let next = natural.min(target);
             self.run_until(next, rate);
-            self.settle();
+            // Only the shift's own change points go into the timeline, so
+            // it does not depend on how often the caller advances the clock.
+            self.settle(next == natural);
         }
         self.take_happenings()
     }
@@ -576,7 +579,7 @@ impl Shift {
 
     /// Applies everything that is due at `now`, in a fixed order, then the
     /// conditional events until none fires.
-    fn settle(&mut self) {
+    fn settle(&mut self, record: bool) {
         let now = self.now;
         // Work that finished.
         for m in 0..self.members.len() {
@@ -638,7 +641,9 @@ impl Shift {
         if self.end_reason.is_none() && now >= self.sc.end {
             self.end(EndReason::ShiftOver);
         }
-        self.sample();
+        if record || self.end_reason.is_some() {
+            self.sample();
+        }
     }
 
     fn fire_events(&mut self) {
