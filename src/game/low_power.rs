@@ -11,6 +11,7 @@ use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiInput, EguiPreUpdateSet, egui};
 
+use super::assets::ScenarioAsset;
 use super::play::ActiveShift;
 use super::shot::KeepAwake;
 
@@ -22,7 +23,7 @@ pub(super) fn plugin(app: &mut App) {
                 .after(EguiPreUpdateSet::ProcessInput)
                 .before(EguiPreUpdateSet::BeginPass),
         )
-        .add_systems(Update, follow_the_clock);
+        .add_systems(Update, (follow_the_clock, redraw_on_file_changes));
 }
 
 fn drop_repeated_modifiers(
@@ -54,5 +55,16 @@ fn follow_the_clock(
     };
     if settings.focused_mode != wanted {
         settings.focused_mode = wanted;
+    }
+}
+
+/// A scenario saved in the author's editor shows at once, even while the
+/// window sleeps.
+fn redraw_on_file_changes(
+    mut events: MessageReader<AssetEvent<ScenarioAsset>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if events.read().count() > 0 {
+        redraw.write(bevy::window::RequestRedraw);
     }
 }
