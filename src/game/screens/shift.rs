@@ -512,7 +512,7 @@ fn dialogue(
             focus_hint(
                 ui,
                 focused,
-                "1–4 answer · ↑/↓ pick",
+                "1–4 answer · Up/Down pick",
                 "Tab: switch to tasks",
                 "Tab: keys to here",
             );
@@ -691,7 +691,7 @@ fn task_board(
             focus_hint(
                 ui,
                 focused,
-                "↑/↓ pick · 1–4 give · M +1 h · D drop",
+                "Up/Down pick · 1–4 give · M +1 h · D drop",
                 "Tab: switch to dialogue",
                 "Tab: keys to here",
             );
