@@ -73,17 +73,7 @@ impl Profiles {
     }
 
     fn save(&mut self) -> Result<(), String> {
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.file.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = self.file.with_extension("json.tmp");
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.file)
-        };
-        write().map_err(|e| {
+        write_json_atomically(&self.file, self).map_err(|e| {
             let msg = format!(
                 "Could not save the list of trainees to {}: {e}",
                 self.file.display()
@@ -92,4 +82,18 @@ impl Profiles {
             msg
         })
     }
+}
+
+/// Writes `value` as JSON to `file` so that a crash leaves either the old
+/// file or the new one: a temporary file beside it, flushed to disk, then
+/// renamed over it.
+pub fn write_json_atomically(file: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = file.with_extension("json.tmp");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(&serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, file)
 }

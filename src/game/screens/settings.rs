@@ -4,7 +4,6 @@
 //! file, sync, rename) so a crash never leaves half a file; an unreadable
 //! file gives the defaults and a message on this screen.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Screen, SettingsReturn};
 use crate::game::play::SPEEDS;
+use crate::game::profiles::write_json_atomically;
 use crate::game::{GameConfig, theme, ui};
 
 /// The text sizes offered, in percent of the normal size.
@@ -107,18 +107,7 @@ impl Settings {
 
     /// Writes the file atomically; a failure is kept in `problem`.
     fn save(&mut self) {
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.file.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = self.file.with_extension("json.tmp");
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-            f.flush()?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.file)
-        };
-        self.problem = write().err().map(|e| {
+        self.problem = write_json_atomically(&self.file, self).err().map(|e| {
             format!(
                 "Could not save the settings to {}: {e}",
                 self.file.display()
