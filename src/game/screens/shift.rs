@@ -135,7 +135,8 @@ fn ask_to_leave(
         if keys.any_just_pressed([KeyCode::Enter, KeyCode::NumpadEnter]) {
             leave(&mut commands, &mut next, &mut confirm);
         } else if keys.just_pressed(KeyCode::Escape) {
-            stay(&mut confirm, &mut out);
+            let paused = active.is_some_and(|a| a.paused);
+            stay(&mut confirm, paused, &mut out);
         }
     } else if keys.just_pressed(KeyCode::Escape) {
         let running = active.is_some_and(|a| !a.paused);
@@ -155,8 +156,10 @@ fn leave(commands: &mut Commands, next: &mut NextState<Screen>, confirm: &mut Le
     next.set(Screen::List);
 }
 
-fn stay(confirm: &mut LeaveConfirm, out: &mut MessageWriter<Command>) {
-    if confirm.resume {
+/// Closes the question; resumes the clock if Esc paused it and it is still
+/// paused (Space works behind the question too).
+fn stay(confirm: &mut LeaveConfirm, paused: bool, out: &mut MessageWriter<Command>) {
+    if confirm.resume && paused {
         out.write(Command::TogglePause);
     }
     *confirm = LeaveConfirm::default();
@@ -245,11 +248,14 @@ fn draw(
     egui::CentralPanel::default_margins()
         .show(&mut root, |ui| dialogue(ui, a, &mut picks, &mut out));
 
+    if a.changed_on_disk || confirm.open {
+        dim(ctx);
+    }
     if a.changed_on_disk {
         scenario_changed(ctx, &mut out);
     }
     if confirm.open {
-        egui::Modal::new(egui::Id::new("leave-shift")).show(ctx, |ui| {
+        modal(ctx, "leave-shift").show(ctx, |ui| {
             ui.set_max_width(420.0);
             ui.heading("Leave this shift?");
             ui.label("Your decisions in it will not count.");
@@ -266,7 +272,7 @@ fn draw(
         return Ok(());
     }
     if picks.stay {
-        stay(&mut confirm, &mut out);
+        stay(&mut confirm, active.paused, &mut out);
     }
     if let Some(f) = picks.focus {
         active.focus = f;
@@ -335,8 +341,14 @@ fn top_bar(ui: &mut egui::Ui, a: &ActiveShift, out: &mut MessageWriter<Command>)
         ui.label("Stress");
         stress_gauge(ui, shift.stress(), sc.trainee.burnout_at, 200.0);
         if shift.in_danger_zone() {
-            ui.colored_label(theme::BAD, egui::RichText::new("danger").strong());
+            ui.colored_label(theme::BAD, egui::RichText::new("DANGER").strong());
         }
+        ui.vertical(|ui| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            let zone = format!("danger above {DANGER_ZONE}");
+            ui.label(egui::RichText::new(zone).small().color(theme::BAD));
+            ui::hint(ui, format!("burnout at {}", sc.trainee.burnout_at));
+        });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui::hint(ui, "Esc: leave");
         });
@@ -394,28 +406,34 @@ fn clients(ui: &mut egui::Ui, shift: &Shift, view: &ShiftView, now_real: f64) {
     let sc = shift.scenario();
     for (c, client) in sc.clients.iter().enumerate() {
         ui.horizontal(|ui| {
-            ui.add(egui::Label::new(egui::RichText::new(&client.name).strong()).truncate());
-        });
-        ui.horizontal(|ui| {
+            // Room for the tier after a long name.
+            ui.scope(|ui| {
+                ui.set_max_width(ui.available_width() - 60.0);
+                ui.add(egui::Label::new(egui::RichText::new(&client.name).strong()).truncate());
+            });
             let (tier, colour) = match client.tier {
                 Tier::Key => ("Key", theme::WARN),
                 Tier::Regular => ("Regular", theme::MUTED),
             };
-            ui.add_sized(
-                egui::vec2(58.0, 18.0),
-                egui::Label::new(egui::RichText::new(tier).small().color(colour)),
-            );
+            ui.label(egui::RichText::new(tier).small().color(colour));
+        });
+        ui.horizontal(|ui| {
             let value = shift.loyalty(c);
-            let bar = ui::meter(ui, value, client.churn_below, 150.0);
+            let width = (ui.available_width() - 56.0).max(100.0);
+            let bar = ui::meter(ui, value, client.churn_below, width);
             let tick = bar.rect.left()
                 + bar.rect.width() * client.churn_below.clamp(0, 100) as f32 / 100.0;
-            ui.painter().line_segment(
-                [
-                    egui::pos2(tick, bar.rect.top()),
-                    egui::pos2(tick, bar.rect.bottom()),
-                ],
-                egui::Stroke::new(2.0, theme::BAD),
-            );
+            // Marks at the edges only, so the meter's number stays readable.
+            let r = bar.rect;
+            for (from, to) in [
+                (r.top() - 3.0, r.top() + 3.0),
+                (r.bottom() - 3.0, r.bottom() + 3.0),
+            ] {
+                ui.painter().line_segment(
+                    [egui::pos2(tick, from), egui::pos2(tick, to)],
+                    egui::Stroke::new(2.0, theme::BAD),
+                );
+            }
             bar.on_hover_text(format!(
                 "Loyalty {value}; the client leaves below {}.",
                 client.churn_below
@@ -479,20 +497,24 @@ fn team(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Command>) {
 }
 
 fn person(ui: &mut egui::Ui, name: &str, role: &str, minutes_left: u32, doing: &str) {
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(name).strong());
-        ui::hint(ui, role);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let colour = if minutes_left == 0 {
-                theme::BAD
-            } else {
-                ui.visuals().text_color()
-            };
-            ui.label(egui::RichText::new(format!("{} h", hours(minutes_left))).color(colour));
+    ui.scope(|ui| {
+        ui.spacing_mut().item_spacing.y = 0.0;
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(name).strong());
+            ui::hint(ui, role);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let colour = if minutes_left == 0 {
+                    theme::BAD
+                } else {
+                    ui.visuals().text_color()
+                };
+                let left = format!("{} h", hours(minutes_left));
+                ui.label(egui::RichText::new(left).color(colour));
+            });
         });
+        let doing = egui::RichText::new(doing).small().color(theme::MUTED);
+        ui.add(egui::Label::new(doing).truncate());
     });
-    ui.add(egui::Label::new(egui::RichText::new(doing).small().color(theme::MUTED)).truncate());
-    ui.add_space(2.0);
 }
 
 // ----- dialogue --------------------------------------------------------------
@@ -535,8 +557,11 @@ fn dialogue(
                 let mut text = egui::RichText::new(who);
                 if let Some(at) = conv.timeout_at {
                     let left = (f64::from(at) - now).max(0.0);
-                    text = egui::RichText::new(format!("{who} · {left:.0} min"))
-                        .color(timer_colour(left));
+                    text = egui::RichText::new(format!("{who} · {} min", left.ceil()));
+                    // On the selected tab's fill the plain colour reads better.
+                    if i != selected {
+                        text = text.color(timer_colour(left));
+                    }
                 }
                 if ui
                     .add(egui::Button::selectable(i == selected, text))
@@ -561,20 +586,30 @@ fn dialogue(
                         ui::hint(ui, format!("· {}", sc.clients[c].name));
                     }
                 });
-                ui.label(egui::RichText::new(format!("“{}”", node.says)).size(19.0));
+                let says = egui::RichText::new(format!("“{}”", node.says))
+                    .size(19.0)
+                    .color(ui.visuals().strong_text_color());
+                ui.label(says);
                 ui.add_space(4.0);
                 match conv.timeout_at {
                     Some(at) => {
                         let total = f64::from(at.saturating_sub(conv.since)).max(1.0);
                         let left = (f64::from(at) - now).clamp(0.0, total);
+                        // The words above the bar: no fill colour hides them.
+                        let words = format!(
+                            "Reply within {} min (until {})",
+                            left.ceil(),
+                            format_time(at)
+                        );
+                        ui.label(
+                            egui::RichText::new(words)
+                                .strong()
+                                .color(timer_colour(left)),
+                        );
                         ui.add(
                             egui::ProgressBar::new((left / total) as f32)
-                                .desired_height(20.0)
-                                .fill(timer_colour(left))
-                                .text(format!(
-                                    "Reply within {left:.0} min (until {})",
-                                    format_time(at)
-                                )),
+                                .desired_height(10.0)
+                                .fill(timer_colour(left)),
                         );
                     }
                     None => {
@@ -606,15 +641,15 @@ fn dialogue(
                     } else {
                         "   ".to_owned()
                     };
-                    let row = clickable(ui, egui::Id::new(("choice", n)), false, |ui| {
+                    let row = clickable(ui, egui::Id::new(("choice", n)), Look::Button, |ui| {
                         ui.horizontal_top(|ui| {
                             ui.label(egui::RichText::new(key).strong().monospace().color(FOCUS));
-                            let text = egui::RichText::new(&node.choices[choice].say);
-                            let text = if busy.is_some() {
-                                text.color(theme::MUTED)
+                            let colour = if busy.is_some() {
+                                theme::MUTED
                             } else {
-                                text
+                                ui.visuals().widgets.active.text_color()
                             };
+                            let text = egui::RichText::new(&node.choices[choice].say).color(colour);
                             ui.add(egui::Label::new(text).wrap());
                         });
                     });
@@ -657,7 +692,13 @@ struct Columns {
 
 impl Columns {
     fn fit(width: f32, gap: f32) -> Columns {
-        let (priority, due, who, progress, actions) = (66.0, 96.0, 104.0, 104.0, 300.0);
+        // Narrower columns when text is scaled up (fewer points across); the
+        // action buttons then wrap onto a second line.
+        let (priority, due, who, progress, actions) = if width < 900.0 {
+            (62.0, 86.0, 90.0, 80.0, 220.0)
+        } else {
+            (66.0, 96.0, 104.0, 104.0, 300.0)
+        };
         let fixed = priority + due + who + progress + actions + 5.0 * gap;
         Columns {
             title: (width - fixed).max(150.0),
@@ -721,12 +762,17 @@ fn task_board(
             .id_salt("tasks")
             .auto_shrink([false; 2])
             .show(ui, |ui| {
+                ui.spacing_mut().item_spacing.y = 2.0;
                 for (row, &task) in tasks.iter().enumerate() {
                     let is_selected = row == selected;
-                    let response =
-                        clickable(ui, egui::Id::new(("task", task)), is_selected, |ui| {
-                            task_row(ui, shift, task, is_selected, &cols, projected[task], out);
-                        });
+                    let look = if is_selected {
+                        Look::Selected
+                    } else {
+                        Look::Plain
+                    };
+                    let response = clickable(ui, egui::Id::new(("task", task)), look, |ui| {
+                        task_row(ui, shift, task, is_selected, &cols, projected[task], out);
+                    });
                     if response.clicked() || clicked_in(ui, response.rect) {
                         picks.task = Some(row);
                         picks.focus = Some(Panel::Tasks);
@@ -872,20 +918,24 @@ fn task_row(
                         out.write(Command::Act(give_task(shift, task, to)));
                     }
                 }
-                let (more, drop) = if selected {
-                    (ui::key("M", "+1 h"), ui::key("D", "Drop"))
-                } else {
-                    ("+1 h".to_owned(), "Drop".to_owned())
-                };
+                // The selected row only: the same keys act on it, and the
+                // board stays narrow enough to read at 1280 wide.
+                if !selected {
+                    return;
+                }
                 if ui
-                    .add(egui::Button::new(egui::RichText::new(more).small()))
+                    .add(egui::Button::new(
+                        egui::RichText::new(ui::key("M", "+1 h")).small(),
+                    ))
                     .on_hover_text("Ask the client for one more hour on the deadline.")
                     .clicked()
                 {
                     out.write(Command::Act(ask_for_an_hour(shift, task)));
                 }
                 if ui
-                    .add(egui::Button::new(egui::RichText::new(drop).small()))
+                    .add(egui::Button::new(
+                        egui::RichText::new(ui::key("D", "Drop")).small(),
+                    ))
                     .on_hover_text("Drop the task: it will not be done today.")
                     .clicked()
                 {
@@ -940,7 +990,7 @@ fn inbox(ui: &mut egui::Ui, a: &ActiveShift) {
 // ----- modal questions -------------------------------------------------------
 
 fn scenario_changed(ctx: &egui::Context, out: &mut MessageWriter<Command>) {
-    egui::Modal::new(egui::Id::new("scenario-changed")).show(ctx, |ui| {
+    modal(ctx, "scenario-changed").show(ctx, |ui| {
         ui.set_max_width(480.0);
         ui.heading("The scenario file changed");
         ui.label("Someone saved a new version of this scenario while you were playing.");
@@ -961,6 +1011,23 @@ fn scenario_changed(ctx: &egui::Context, out: &mut MessageWriter<Command>) {
             out.write(Command::KeepPlaying);
         }
     });
+}
+
+/// A question in the middle of the screen, with room around its words.
+fn modal(ctx: &egui::Context, id: &'static str) -> egui::Modal {
+    egui::Modal::new(egui::Id::new(id))
+        .frame(egui::Frame::window(&ctx.global_style()).inner_margin(egui::Margin::same(18)))
+}
+
+/// Darkens the screen behind a question. The modal's own backdrop does not
+/// cover the panels, which are drawn on the background layer.
+fn dim(ctx: &egui::Context) {
+    let layer = egui::LayerId::new(egui::Order::Middle, egui::Id::new("shift-dim"));
+    ctx.layer_painter(layer).rect_filled(
+        ctx.content_rect(),
+        0,
+        egui::Color32::from_black_alpha(150),
+    );
 }
 
 // ----- small pieces ----------------------------------------------------------
@@ -1017,12 +1084,21 @@ fn cell<R>(ui: &mut egui::Ui, width: f32, top: f32, add: impl FnOnce(&mut egui::
     .inner
 }
 
+/// How a [`clickable`] block looks when the pointer is not on it.
+#[derive(Clone, Copy, PartialEq)]
+enum Look {
+    Plain,
+    /// A faint fill, so it reads as something to click.
+    Button,
+    Selected,
+}
+
 /// A block that reacts to the pointer as a whole, highlighted when selected
 /// or hovered. Buttons inside it stay on top and keep their own clicks.
 fn clickable(
     ui: &mut egui::Ui,
     id: egui::Id,
-    selected: bool,
+    look: Look,
     add: impl FnOnce(&mut egui::Ui),
 ) -> egui::Response {
     let background = ui.painter().add(egui::Shape::Noop);
@@ -1041,12 +1117,11 @@ fn clickable(
             },
         )
         .response;
-    let fill = if selected {
-        Some(FOCUS.gamma_multiply(0.25))
-    } else if response.hovered() {
-        Some(ui.visuals().widgets.hovered.weak_bg_fill)
-    } else {
-        None
+    let fill = match look {
+        Look::Selected => Some(FOCUS.gamma_multiply(0.25)),
+        _ if response.hovered() => Some(ui.visuals().widgets.hovered.weak_bg_fill),
+        Look::Button => Some(ui.visuals().widgets.inactive.weak_bg_fill),
+        Look::Plain => None,
     };
     if let Some(fill) = fill {
         ui.painter()
