@@ -5,9 +5,11 @@
 //! turns the outcome into the three scores, and [`cli`] offers it all
 //! without a window.
 
+pub mod career;
 pub mod cli;
 pub mod engine;
 #[cfg(feature = "gui")]
 pub mod game;
+pub mod report;
 pub mod scenario;
 pub mod scoring;

@@ -1,13 +1,13 @@
 //! What a shift leaves behind: the decision log, the timeline, and the raw
 //! facts the scores are computed from.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use crate::scenario::{Minute, Tone};
 
 /// Why the shift ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     /// The clock reached the end of the shift.
@@ -17,7 +17,7 @@ pub enum EndReason {
 }
 
 /// Who does a task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Worker {
     /// A team member, by index in the scenario's team.
@@ -28,7 +28,7 @@ pub enum Worker {
 
 /// What a decision was: the trainee's own action, or the clock deciding for
 /// them when a timed reply ran out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     Action(Action),
@@ -36,7 +36,7 @@ pub enum DecisionKind {
 }
 
 /// One entry of the decision log, in shift order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub time: Minute,
     pub kind: DecisionKind,
@@ -50,7 +50,7 @@ pub struct Decision {
 }
 
 /// Facts about one answer that stress handling is scored on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerRecord {
     pub time: Minute,
     /// `None` when the reply timer ran out.
@@ -66,7 +66,7 @@ pub struct AnswerRecord {
 }
 
 /// The state of the clients and the trainee at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub time: Minute,
     pub stress: i32,
@@ -74,7 +74,7 @@ pub struct Sample {
     pub loyalty: Vec<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientOutcome {
     pub id: String,
     pub loyalty: i32,
@@ -82,7 +82,7 @@ pub struct ClientOutcome {
     pub lost_at: Option<Minute>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskOutcome {
     pub id: String,
     pub arrived_at: Option<Minute>,
@@ -101,7 +101,7 @@ pub struct TaskOutcome {
 }
 
 /// A member's hours left changed during the shift.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoursChange {
     pub member: usize,
     pub time: Minute,
@@ -109,7 +109,7 @@ pub struct HoursChange {
 }
 
 /// Everything a finished (or interrupted) shift leaves behind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub scenario: String,
     pub seed: u64,

@@ -2,7 +2,7 @@
 //! and what the best plan did differently. Everything here is computed from
 //! the scenario and the engine's [`Outcome`]; nothing is stored by hand.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::best_plan::{BestPlan, PlanInput, PlanTask, PlanWorker, best_plan};
 use crate::engine::{EndReason, Outcome, Worker, rules};
@@ -16,7 +16,7 @@ pub const KEY_REPLY_MINUTES: u32 = 15;
 pub const KEY_REPLY_PENALTY: f64 = 5.0;
 
 /// Each score 0..=100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scores {
     pub loyalty: u32,
     pub stress: u32,

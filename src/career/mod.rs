@@ -1,0 +1,16 @@
+//! The career: the ladder and its promotion rules, trainee profiles and
+//! their crash-safe persistence. Must not depend on Bevy.
+//!
+//! A profile store is a folder (the data directory):
+//!
+//! ```text
+//! DATA/profiles/<folder>/profile.json      the summary (ProfileSummary)
+//! DATA/profiles/<folder>/runs/<run>.json   one RunRecord per finished run
+//! ```
+//!
+//! The run files are the truth; the summary is derived from them and can
+//! always be rebuilt.
+
+pub mod profile;
+
+pub use profile::{PROFILE_FORMAT, ProfileSummary, Promotion};
