@@ -97,14 +97,16 @@ pub fn run(
     if found.runs.is_empty() {
         eprintln!("note: no finished runs to export");
     }
-    // Scenario files name the dialogue node of each answer; without them
-    // the decision statements name only the dialogue.
-    let index = if args.decisions && scenarios.exists() {
+    // Scenario files give xAPI the language of the names and the dialogue
+    // node of each answer; without them the decision statements name only
+    // the dialogue.
+    let xapi = args.format == crate::report::Format::Xapi;
+    let index = if xapi && scenarios.exists() {
         ScenarioIndex::load(&[scenarios.to_owned()]).map_err(CliError::Failed)?
     } else {
         ScenarioIndex::default()
     };
-    if args.decisions {
+    if xapi && args.decisions {
         let missing = found
             .runs
             .iter()

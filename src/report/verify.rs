@@ -160,6 +160,7 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
             ));
         }
     }
+    check_answers(run, &mut out);
     let replayed = replay(resolved.clone(), run.seed, decisions);
     if let Some((i, reason)) = &replayed.refused {
         out.push(finding(
@@ -220,7 +221,7 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
             out.push(finding(
                 FindingKind::Outcome,
                 format!(
-                    "the outcome's {} differ from the replay's",
+                    "the outcome's {} differ from the replay's: a decision was added, removed or moved in the log, or the outcome was edited",
                     differs.join(", ")
                 ),
             ));
@@ -260,13 +261,73 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
         out.push(finding(
             FindingKind::Verdict,
             format!(
-                "the record says {}, the replay's scores are {}",
+                "the record says {}, but the replay's scores give {}",
                 verdict(run.passed),
                 verdict(a.passed)
             ),
         ));
     }
     out
+}
+
+/// The outcome keeps its own list of answers (and timeouts) with their
+/// times; an answer added to, removed from or moved in the decision log
+/// alone no longer matches it.
+fn check_answers(run: &RunRecord, out: &mut Vec<Finding>) {
+    let logged: Vec<&Decision> = run
+        .outcome
+        .decisions
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.kind,
+                DecisionKind::Timeout { .. }
+                    | DecisionKind::Action(crate::engine::Action::Answer { .. })
+            )
+        })
+        .collect();
+    let answers = &run.outcome.answers;
+    let first = logged
+        .iter()
+        .zip(answers)
+        .position(|(d, a)| d.time != a.time || d.tone != a.tone);
+    let recorded = |k: usize| {
+        answers.get(k).map_or("nothing".to_owned(), |a| {
+            format!(
+                "{} ({})",
+                format_time(a.time),
+                a.tone.map_or("timeout".to_owned(), |t| format!("{t:?}"))
+            )
+        })
+    };
+    if logged.len() != answers.len() {
+        let k = first.unwrap_or(logged.len().min(answers.len()));
+        out.push(finding(
+            FindingKind::DecisionLog,
+            format!(
+                "the decision log has {} answers and timeouts but the outcome records {}: an answer was {} the log (first difference: answer {}, where the outcome has {})",
+                logged.len(),
+                answers.len(),
+                if logged.len() > answers.len() {
+                    "added to"
+                } else {
+                    "removed from"
+                },
+                k + 1,
+                recorded(k)
+            ),
+        ));
+    } else if let Some(k) = first {
+        out.push(finding(
+            FindingKind::DecisionLog,
+            format!(
+                "answer {} in the decision log is `{}` but the outcome recorded it at {}: its time or tone was edited",
+                k + 1,
+                describe(logged[k]),
+                recorded(k)
+            ),
+        ));
+    }
 }
 
 /// Without a replay, the verdict can still be checked against the record's

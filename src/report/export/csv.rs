@@ -86,3 +86,18 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
         _ => cell.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn only_formula_starts_are_neutralised() {
+        for cell in ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"));
+        }
+        for cell in ["", "Анна", "1-1", "a=b", " =x"] {
+            assert_eq!(neutralise(cell), cell);
+        }
+    }
+}

@@ -413,3 +413,25 @@ fn node_activity(
     }
     json!({ "objectType": "Activity", "id": id, "definition": definition })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_iso_8601_with_only_the_parts_needed() {
+        assert_eq!(iso_duration(0), "PT0S");
+        assert_eq!(iso_duration(-5), "PT0S");
+        assert_eq!(iso_duration(59), "PT59S");
+        assert_eq!(iso_duration(3600), "PT1H");
+        assert_eq!(iso_duration(3723), "PT1H2M3S");
+        assert_eq!(iso_duration(600), "PT10M");
+    }
+
+    #[test]
+    fn ids_are_percent_encoded_and_stages_slugged() {
+        assert_eq!(pct("late shipment/ü"), "late%20shipment%2F%C3%BC");
+        assert_eq!(pct("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(stage_slug(Stage::KeyAccountManager), "key-account-manager");
+    }
+}
