@@ -17,7 +17,8 @@ pub struct Args {
     /// directory, e.g. ~/.local/share/kam-trainer on Linux).
     #[arg(long, global = true, env = "KAM_TRAINER_DATA")]
     pub data_dir: Option<PathBuf>,
-    /// The folder of scenario files the game shows.
+    /// The folder of scenario files: the game's list, and where `verify` and
+    /// `export --decisions` find the version each run was played on.
     #[arg(long, global = true, default_value = "scenarios")]
     pub scenarios: PathBuf,
 }
@@ -29,6 +30,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Play one shift without a window and print the outcome.
     Play(PlayArgs),
+    /// Export finished runs as CSV, JSON or xAPI statements.
+    Export(ExportArgs),
+    /// Replay run records and confirm their scores; report any tampering.
+    Verify(VerifyArgs),
+    /// Write the cohort summary: one self-contained HTML page.
+    Report(ReportArgs),
     /// Open the game window on one screen, save a PNG of it and exit.
     #[cfg(feature = "gui")]
     Shot(ShotArgs),
@@ -66,6 +73,77 @@ pub struct PlayArgs {
     /// Print exactly one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Where runs are read from: a folder of collected record files, or the
+/// profile store in the data directory.
+#[derive(Debug, clap::Args)]
+pub struct SourceArgs {
+    /// A folder of run records (and copied profile folders) collected from
+    /// several computers, searched recursively for *.json. Without it the
+    /// profile store in the data directory is read.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: crate::report::Format,
+    /// Only these trainees (their names as typed; repeat or list several).
+    #[arg(long = "profile", value_name = "NAME", num_args = 1.., conflicts_with = "all")]
+    pub profiles: Vec<String>,
+    /// Every trainee (the default).
+    #[arg(long)]
+    pub all: bool,
+    /// Only runs finished on or after this date (YYYY-MM-DD, UTC) or moment
+    /// (RFC 3339, e.g. 2026-03-01T09:00:00Z).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// xAPI: also one statement per decision.
+    #[arg(long)]
+    pub decisions: bool,
+    /// xAPI: `actor.account.homePage` for trainees without an e-mail address.
+    #[arg(long, env = "KAM_TRAINER_XAPI_HOMEPAGE", value_name = "URL",
+          default_value = crate::report::export::xapi::DEFAULT_BASE)]
+    pub home_page: String,
+    /// xAPI: the prefix of activity ids and extension keys.
+    #[arg(long, env = "KAM_TRAINER_XAPI_BASE", value_name = "URL",
+          default_value = crate::report::export::xapi::DEFAULT_BASE)]
+    pub activity_base: String,
+    /// CSV: the field separator.
+    #[arg(long, value_enum, default_value_t = Delimiter::Comma)]
+    pub delimiter: Delimiter,
+}
+
+/// The CSV field separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Delimiter {
+    /// `,`: LibreOffice, and Excel in English locales.
+    Comma,
+    /// `;`: Excel where the decimal separator is a comma (e.g. Russian).
+    Semicolon,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Run record files, or folders searched recursively for *.json.
+    #[arg(required = true, value_name = "FILE")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The HTML file to write (default: stdout).
+    #[arg(long, value_name = "FILE.html")]
+    pub out: Option<PathBuf>,
 }
 
 #[cfg(feature = "gui")]

@@ -3,9 +3,11 @@
 
 mod args;
 mod check;
+mod export;
 #[cfg(feature = "gui")]
 mod game;
 mod play;
+mod verify;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -31,6 +33,9 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match args.command {
         Some(Command::Check(c)) => check::run(c),
         Some(Command::Play(p)) => play::run(p),
+        Some(Command::Export(e)) => export::run(e, args.data_dir, &args.scenarios),
+        Some(Command::Verify(v)) => verify::run(v, &args.scenarios),
+        Some(Command::Report(r)) => export::report(r, args.data_dir),
         #[cfg(feature = "gui")]
         Some(Command::Shot(s)) => game::shot(s, args.data_dir, args.scenarios),
         #[cfg(feature = "gui")]
@@ -67,6 +72,13 @@ fn emit(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+/// Writes bytes as they are (exports with a BOM, HTML).
+fn emit_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
 }
 
 #[cfg(not(feature = "gui"))]

@@ -2,6 +2,15 @@
 //! (CSV, JSON, xAPI), the cohort report and `verify` by replay. Must not
 //! depend on Bevy.
 
+pub mod collect;
+pub mod export;
+pub mod html;
 pub mod record;
+pub mod scenarios;
+pub mod verify;
 
-pub use record::{RUN_FORMAT, RunRecord, ScenarioRef, content_hash};
+pub use collect::{Collection, Profiles, Skipped, collect_from, collect_paths, collect_store};
+pub use export::{ExportOptions, Format, export_runs, write_export};
+pub use record::{RUN_FORMAT, RunRecord, ScenarioRef, content_hash, uuid_from};
+pub use scenarios::{ScenarioIndex, replay};
+pub use verify::{Finding, FindingKind, verify_run};
