@@ -6,5 +6,6 @@ mod common;
 mod engine;
 #[cfg(feature = "gui")]
 mod game;
+mod plans;
 mod scenario;
 mod scoring;
