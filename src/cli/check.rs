@@ -1,7 +1,10 @@
 //! `kam-trainer check`: diagnostics for every file, and a Monte Carlo of
-//! random playthroughs for every valid scenario.
+//! random playthroughs for every valid scenario, and its test plans
+//! (`NAME.plans.ron` beside `NAME.ron`) played and compared with what they
+//! expect.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,9 +17,15 @@ use std::fmt::Write as _;
 
 use super::{CliError, FAILED, emit};
 use crate::engine::policy::{Policy, autoplay};
-use crate::scenario::{Code, Diagnostic, Loaded, Resolved, collect_scenario_files, load_path};
+use crate::scenario::{
+    Code, Diagnostic, Loaded, Resolved, Severity, collect_plan_files, collect_scenario_files,
+    load_path,
+};
 use crate::scoring::assess::assess;
 use crate::scoring::monte_carlo::{MonteCarlo, monte_carlo};
+use crate::scoring::plans::{
+    PlanFile, PlanResult, PlayedPlans, load_plans, plans_path, play_plans, scenario_path,
+};
 
 /// A progress bar appears only when the checks take longer than this.
 const QUIET_FOR: Duration = Duration::from_millis(400);
@@ -30,20 +39,79 @@ struct FileReport {
     monte_carlo: Option<MonteCarlo>,
     /// Whether the greedy policy passes: a quick sign the shift is winnable.
     greedy_passes: Option<bool>,
+    /// The scenario's test plans, when it has a plans file.
+    plans: Option<PlansReport>,
+}
+
+#[derive(Serialize)]
+struct PlansReport {
+    file: String,
+    /// Plans played to the end of the shift.
+    ran: usize,
+    /// Plans whose verdict is the one they expect.
+    matched: usize,
+    /// One per plan, in file order; empty when the plans were not played.
+    results: Vec<PlanResult>,
+}
+
+/// One checked scenario, its balance and its test plans.
+struct Checked {
+    file: Loaded,
+    mc: Option<MonteCarlo>,
+    greedy: Option<bool>,
+    plans: Option<CheckedPlans>,
+}
+
+struct CheckedPlans {
+    file: PlanFile,
+    /// `None` when the scenario has errors, so nothing could be played.
+    played: Option<PlayedPlans>,
+}
+
+impl CheckedPlans {
+    fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.file
+            .diagnostics
+            .iter()
+            .chain(self.played.iter().flat_map(|p| &p.diagnostics))
+    }
+}
+
+impl Checked {
+    /// The scenario's diagnostics, then its plans file's.
+    fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.file
+            .diagnostics
+            .iter()
+            .chain(self.plans.iter().flat_map(CheckedPlans::diagnostics))
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    fn render(&self) -> String {
+        let mut parts: Vec<String> = self
+            .file
+            .diagnostics
+            .iter()
+            .map(|d| d.render(self.file.source.as_deref()))
+            .collect();
+        if let Some(plans) = &self.plans {
+            parts.extend(
+                plans
+                    .diagnostics()
+                    .map(|d| d.render(plans.file.source.as_deref())),
+            );
+        }
+        parts.join("\n")
+    }
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
-    let files = collect_scenario_files(&args.paths).map_err(CliError::Usage)?;
-    if files.is_empty() {
-        return Err(CliError::Usage(format!(
-            "no scenario files (*.ron) found in {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    let (files, orphans) = scenario_and_orphan_files(&args.paths)?;
     let loaded: Vec<Loaded> = files.iter().map(|f| load_path(f)).collect();
     let valid = loaded.iter().filter(|l| l.resolved.is_some()).count() as u64;
     let bar = Progress::new(valid * u64::from(args.runs), !args.json);
@@ -60,36 +128,67 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             mc = Some(result);
             greedy = Some(greedy_passes);
         }
-        reports.push((file, mc, greedy));
+        let plans = check_plans(&file);
+        reports.push(Checked {
+            file,
+            mc,
+            greedy,
+            plans,
+        });
     }
     bar.finish();
-    let any_errors = reports.iter().any(|(f, _, _)| f.has_errors());
+    let orphans: Vec<Diagnostic> = orphans.iter().map(|p| orphan_warning(p)).collect();
+    let any_errors = reports.iter().any(|c| c.count(Severity::Error) > 0)
+        || orphans.iter().any(|d| d.severity == Severity::Error);
     if args.json {
-        let json: Vec<FileReport> = reports
+        let mut json: Vec<FileReport> = reports
             .into_iter()
-            .map(|(f, mc, greedy)| FileReport {
-                file: f.path.display().to_string(),
-                errors: f.errors(),
-                warnings: f.warnings(),
-                diagnostics: f.diagnostics,
-                monte_carlo: mc,
-                greedy_passes: greedy,
+            .map(|c| FileReport {
+                file: c.file.path.display().to_string(),
+                errors: c.count(Severity::Error),
+                warnings: c.count(Severity::Warning),
+                diagnostics: c.diagnostics().cloned().collect(),
+                monte_carlo: c.mc,
+                greedy_passes: c.greedy,
+                plans: c.plans.map(|p| PlansReport {
+                    file: p.file.path.display().to_string(),
+                    ran: p.played.as_ref().map_or(0, PlayedPlans::ran),
+                    matched: p.played.as_ref().map_or(0, PlayedPlans::matched),
+                    results: p.played.map(|p| p.results).unwrap_or_default(),
+                }),
             })
             .collect();
+        json.extend(orphans.into_iter().map(|d| FileReport {
+            file: d.file.clone(),
+            errors: usize::from(d.severity == Severity::Error),
+            warnings: usize::from(d.severity == Severity::Warning),
+            diagnostics: vec![d],
+            monte_carlo: None,
+            greedy_passes: None,
+            plans: None,
+        }));
         emit(&(serde_json::to_string_pretty(&json).expect("plain data serialises") + "\n"));
     } else {
         let mut out = String::new();
-        for (f, mc, _) in &reports {
-            eprint!("{}", f.render_diagnostics());
-            print_summary(&mut out, f, mc.as_ref());
+        for c in &reports {
+            eprint!("{}", c.render());
+            print_summary(&mut out, c);
         }
-        let broken = reports.iter().filter(|(f, _, _)| f.has_errors()).count();
+        for d in &orphans {
+            eprint!("{}", d.render(None));
+            let _ = writeln!(out, "{}: 1 {}(s)", d.file, d.severity);
+        }
+        let broken = reports
+            .iter()
+            .filter(|c| c.count(Severity::Error) > 0)
+            .count();
+        let total = reports.len() + orphans.len();
         let _ = writeln!(
             out,
             "{} file(s) checked: {} with errors, {} clean",
-            reports.len(),
+            total,
             broken,
-            reports.len() - broken
+            total - broken
         );
         emit(&out);
     }
@@ -97,6 +196,73 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         ExitCode::from(FAILED)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The scenario files to check, and the plans files among `paths` that
+/// have no scenario beside them. A plans file named on the command line
+/// stands for its scenario.
+fn scenario_and_orphan_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), CliError> {
+    let named = collect_scenario_files(paths).map_err(CliError::Usage)?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut orphans = Vec::new();
+    for path in named {
+        let path = match scenario_path(&path) {
+            Some(scenario) if scenario.is_file() => scenario,
+            Some(_) => {
+                orphans.push(path);
+                continue;
+            }
+            None => path,
+        };
+        if !files.contains(&path) {
+            files.push(path);
+        }
+    }
+    for plans in collect_plan_files(paths).map_err(CliError::Usage)? {
+        let has_scenario = scenario_path(&plans).is_some_and(|s| files.contains(&s));
+        if !has_scenario && !orphans.contains(&plans) {
+            orphans.push(plans);
+        }
+    }
+    if files.is_empty() && orphans.is_empty() {
+        return Err(CliError::Usage(format!(
+            "no scenario files (*.ron) found in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok((files, orphans))
+}
+
+fn orphan_warning(plans: &Path) -> Diagnostic {
+    let scenario = scenario_path(plans).unwrap_or_default();
+    Diagnostic::file_level(
+        Code::PlansWithoutScenario,
+        plans,
+        format!(
+            "these test plans belong to `{}`, which does not exist, so they are never played",
+            scenario.display()
+        ),
+        Some("if the scenario was renamed, rename its plans file to match (`NAME.ron` has `NAME.plans.ron`); otherwise delete the plans file".to_owned()),
+    )
+}
+
+/// Loads the plans file beside a scenario, and plays it when the scenario
+/// is valid.
+fn check_plans(file: &Loaded) -> Option<CheckedPlans> {
+    let path = plans_path(&file.path);
+    if !path.is_file() {
+        return None;
+    }
+    let plans = load_plans(&path);
+    let played = file.resolved.as_ref().map(|sc| play_plans(&plans, sc));
+    Some(CheckedPlans {
+        file: plans,
+        played,
     })
 }
 
@@ -150,16 +316,17 @@ fn balance_warnings(
     out
 }
 
-fn print_summary(out: &mut String, f: &Loaded, mc: Option<&MonteCarlo>) {
-    let status = if f.has_errors() {
-        format!("{} error(s), {} warning(s)", f.errors(), f.warnings())
-    } else if f.warnings() > 0 {
-        format!("ok, {} warning(s)", f.warnings())
+fn print_summary(out: &mut String, c: &Checked) {
+    let (errors, warnings) = (c.count(Severity::Error), c.count(Severity::Warning));
+    let status = if errors > 0 {
+        format!("{errors} error(s), {warnings} warning(s)")
+    } else if warnings > 0 {
+        format!("ok, {warnings} warning(s)")
     } else {
         "ok".to_owned()
     };
-    let _ = writeln!(out, "{}: {status}", f.path.display());
-    if let Some(mc) = mc {
+    let _ = writeln!(out, "{}: {status}", c.file.path.display());
+    if let Some(mc) = &c.mc {
         let s = |sp: crate::scoring::monte_carlo::Spread| {
             format!("{:>3} {:>3} {:>3}", sp.min, sp.median, sp.max)
         };
@@ -169,6 +336,38 @@ fn print_summary(out: &mut String, f: &Loaded, mc: Option<&MonteCarlo>) {
         let _ = writeln!(out, "    priorities  {}", s(mc.priorities));
         let _ = writeln!(out, "    overall     {}", s(mc.overall));
         let _ = writeln!(out, "    passed      {:.1}%", mc.pass_rate() * 100.0);
+    }
+    match &c.plans {
+        None if c.file.resolved.is_some() => {
+            let _ = writeln!(
+                out,
+                "  test plans: none (write {} to keep the shift's lesson tested; see docs/authoring.md)",
+                plans_path(&c.file.path).display()
+            );
+        }
+        None => {}
+        Some(CheckedPlans { file, played }) => {
+            let line = match played {
+                None => "not played: the scenario has errors".to_owned(),
+                Some(_)
+                    if file.plans.is_empty()
+                        && file
+                            .diagnostics
+                            .iter()
+                            .any(|d| d.severity == Severity::Error) =>
+                {
+                    "not played: the plans file has errors".to_owned()
+                }
+                Some(_) if file.plans.is_empty() => "none in the file".to_owned(),
+                Some(p) => format!(
+                    "{} of {} ran, {} matched their expectation",
+                    p.ran(),
+                    file.plans.len(),
+                    p.matched()
+                ),
+            };
+            let _ = writeln!(out, "  test plans ({}): {line}", file.path.display());
+        }
     }
 }
 

@@ -129,8 +129,16 @@ codes! {
     PassUnreachable = "KAM0901", Warning, "pass marks cannot be reached";
     /// Emitted by `check`'s Monte Carlo: random answers pass too often.
     RandomPlayPasses = "KAM0902", Warning, "random play passes too often";
-    /// Reserved for scenario test plans (`*.plans.ron`).
+    /// A test plan (`*.plans.ron`) did not end as its `expect` says.
     PlanFailed = "KAM0903", Error, "scenario plan failed";
+    /// A step of a test plan that the shift refuses at its time.
+    PlanStepRefused = "KAM0904", Error, "plan step refused";
+    /// A test plan's steps are not in time order.
+    PlanStepsOutOfOrder = "KAM0905", Error, "plan steps out of time order";
+    /// A `NAME.plans.ron` without a `NAME.ron` beside it: its plans never run.
+    PlansWithoutScenario = "KAM0906", Warning, "plans file without a scenario";
+    /// A plans file with an empty list: it tests nothing.
+    NoPlans = "KAM0907", Warning, "plans file holds no plans";
 }
 
 impl fmt::Display for Code {

@@ -187,7 +187,7 @@ pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String>
             std::fs::metadata(path).map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found)?;
+            walk(path, &mut found, &is_scenario_name)?;
             found.sort();
             files.extend(found);
         } else {
@@ -197,19 +197,36 @@ pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String>
     Ok(files)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+/// The test plans (`*.plans.ron`) in the folders named by `paths`, sorted;
+/// files named directly are left to the caller.
+pub fn collect_plan_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths.iter().filter(|p| p.is_dir()) {
+        let mut found = Vec::new();
+        walk(path, &mut found, &|name| name.ends_with(".plans.ron"))?;
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+fn is_scenario_name(name: &str) -> bool {
+    name.ends_with(".ron") && !name.ends_with(".plans.ron") && name != "career.ron"
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, wanted: &dyn Fn(&str) -> bool) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, found)?;
+            walk(&path, found, wanted)?;
             continue;
         }
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.ends_with(".ron") && !name.ends_with(".plans.ron") && name != "career.ron" {
+        if wanted(&name) {
             found.push(path);
         }
     }
@@ -251,7 +268,13 @@ fn ron_span(text: &str, error: &SpannedError) -> Range<usize> {
     start..end
 }
 
-fn ron_diagnostic(path: &Path, src: &str, text: &str, error: &SpannedError) -> Diagnostic {
+/// ron's error as a diagnostic of the file; also used for test plans.
+pub(crate) fn ron_diagnostic(
+    path: &Path,
+    src: &str,
+    text: &str,
+    error: &SpannedError,
+) -> Diagnostic {
     use ron::Error as E;
     let span = ron_span(text, error);
     let in_outer = |outer: &Option<String>| {

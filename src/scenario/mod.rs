@@ -20,7 +20,9 @@ pub mod spans;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use load::{Loaded, collect_scenario_files, load_bytes, load_path, load_str};
+pub use load::{
+    Loaded, collect_plan_files, collect_scenario_files, load_bytes, load_path, load_str,
+};
 pub use model::*;
 pub use resolved::*;
 pub use validate::{Problem, format_time, parse_time, resolve};

@@ -5,3 +5,4 @@
 pub mod assess;
 pub mod best_plan;
 pub mod monte_carlo;
+pub mod plans;

@@ -6,6 +6,7 @@ mod common;
 mod engine;
 #[cfg(feature = "gui")]
 mod game;
+mod plans;
 mod report;
 mod scenario;
 mod scoring;

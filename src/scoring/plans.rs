@@ -1,0 +1,410 @@
+//! Test plans: scripted playthroughs kept beside a scenario in
+//! `NAME.plans.ron`, each saying whether it must pass or fail. `check`
+//! plays them so that an edited shift still teaches its lesson: the winning
+//! line still wins and the typical mistake still fails. This module loads a
+//! plans file with positions, plays its plans (`run_script`, then
+//! [`assess`]) and turns every mismatch into a [`Diagnostic`] that points
+//! into the plans file.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ron::extensions::Extensions;
+use serde::{Deserialize, Serialize};
+
+use super::assess::{Scores, assess};
+use crate::engine::policy::{ScriptError, TimedAction, run_script};
+use crate::scenario::load::ron_diagnostic;
+use crate::scenario::spans::{self, Path as DocPath};
+use crate::scenario::{Code, Diagnostic, PassMarks, Resolved, parse_time};
+
+/// What a plan says the shift's verdict must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expect {
+    Pass,
+    Fail,
+}
+
+/// One scripted playthrough and the verdict it must reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// How the plan is named in reports.
+    pub name: String,
+    /// What the plan shows, in the author's words; quoted when it fails.
+    #[serde(default)]
+    pub why: String,
+    /// The shift's seed (event jitter, `OneOf`).
+    pub seed: u64,
+    pub expect: Expect,
+    /// The trainee's actions, as in a `play --script` file.
+    pub steps: Vec<TimedAction>,
+}
+
+/// The plans file of `scenario`: `shift.ron` has `shift.plans.ron`.
+pub fn plans_path(scenario: &Path) -> PathBuf {
+    let name = scenario
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".ron").unwrap_or(&name);
+    scenario.with_file_name(format!("{stem}.plans.ron"))
+}
+
+/// The scenario a plans file belongs to, or `None` when the name does not
+/// end in `.plans.ron`.
+pub fn scenario_path(plans: &Path) -> Option<PathBuf> {
+    let name = plans.file_name()?.to_string_lossy().into_owned();
+    let stem = name.strip_suffix(".plans.ron")?;
+    Some(plans.with_file_name(format!("{stem}.ron")))
+}
+
+/// A plans file after loading: its plans, and what is wrong with it before
+/// any plan is played.
+#[derive(Debug, Clone)]
+pub struct PlanFile {
+    pub path: PathBuf,
+    /// The text, when the file could be read.
+    pub source: Option<String>,
+    /// Empty when the file is not a valid list of plans.
+    pub plans: Vec<Plan>,
+    /// Whether each plan (by index) can be played: its times are valid
+    /// and in order.
+    pub playable: Vec<bool>,
+    pub diagnostics: Vec<Diagnostic>,
+    tree: Option<spans::Value>,
+}
+
+impl PlanFile {
+    fn new(path: &Path, source: Option<String>) -> Self {
+        PlanFile {
+            path: path.to_owned(),
+            source,
+            plans: Vec::new(),
+            playable: Vec::new(),
+            diagnostics: Vec::new(),
+            tree: None,
+        }
+    }
+
+    /// Byte span of the value at `path` in the file, if it was read.
+    fn span(&self, path: &DocPath) -> Option<Range<usize>> {
+        self.tree.as_ref().map(|t| t.span_of(path))
+    }
+
+    fn at(
+        &self,
+        code: Code,
+        path: &DocPath,
+        message: String,
+        help: &str,
+        label: &str,
+    ) -> Diagnostic {
+        match (self.span(path), self.source.as_deref()) {
+            (Some(span), Some(src)) => Diagnostic::at(
+                code,
+                &self.path,
+                src,
+                span,
+                message,
+                Some(help.to_owned()),
+                Some(label.to_owned()),
+            ),
+            _ => Diagnostic::file_level(code, &self.path, message, Some(help.to_owned())),
+        }
+    }
+}
+
+/// Reads and loads a plans file; a file that cannot be read is a diagnostic.
+pub fn load_plans(path: &Path) -> PlanFile {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => load_plans_str(path, &text),
+            Err(_) => {
+                let mut file = PlanFile::new(path, None);
+                file.diagnostics.push(Diagnostic::file_level(
+                    Code::NotUtf8,
+                    path,
+                    "the plans file is not UTF-8 text",
+                    Some("save the file with the UTF-8 encoding".to_owned()),
+                ));
+                file
+            }
+        },
+        Err(error) => {
+            let mut file = PlanFile::new(path, None);
+            file.diagnostics.push(Diagnostic::file_level(
+                Code::Unreadable,
+                path,
+                format!("cannot read the plans file: {error}"),
+                Some("check that the file exists and may be read".to_owned()),
+            ));
+            file
+        }
+    }
+}
+
+/// Loads the text of a plans file; `path` is only used in messages.
+pub fn load_plans_str(path: &Path, src: &str) -> PlanFile {
+    let mut file = PlanFile::new(path, Some(src.to_owned()));
+    if spans::is_blank(src) {
+        file.diagnostics.push(Diagnostic::file_level(
+            Code::NoPlans,
+            path,
+            "the plans file is empty",
+            Some(FORMAT_HELP.to_owned()),
+        ));
+        return file;
+    }
+    // As for scenarios: a byte-order mark becomes spaces, offsets stay.
+    let text = match src.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => src.to_owned(),
+    };
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let plans: Vec<Plan> = match options.from_str(&text) {
+        Ok(plans) => plans,
+        Err(error) => {
+            let mut d = ron_diagnostic(path, src, &text, &error);
+            let not_a_list =
+                spans::parse(&text).is_ok_and(|root| !matches!(root.kind, spans::Kind::List(_)));
+            if not_a_list {
+                d.message =
+                    "a plans file is one list of plans in square brackets `[...]`".to_owned();
+                d.label = Some("not a list".to_owned());
+            }
+            d.help = Some(match error.code {
+                ron::Error::TrailingCharacters => {
+                    "a plans file holds exactly one list `[...]` of plans: remove what follows its closing `]`".to_owned()
+                }
+                ron::Error::ExpectedArray => FORMAT_HELP.to_owned(),
+                _ => match d.help {
+                    Some(h) if !h.contains("reference-late-shipment") => h,
+                    _ => FORMAT_HELP.to_owned(),
+                },
+            });
+            file.diagnostics.push(d);
+            return file;
+        }
+    };
+    file.tree = spans::parse(&text).ok();
+    file.plans = plans;
+    if file.plans.is_empty() {
+        let d = file.at(
+            Code::NoPlans,
+            &DocPath::root(),
+            "the plans file holds no plans".to_owned(),
+            FORMAT_HELP,
+            "empty list",
+        );
+        file.diagnostics.push(d);
+    }
+    let mut found = Vec::new();
+    for (i, plan) in file.plans.iter().enumerate() {
+        let here = DocPath::root().index(i);
+        let mut playable = true;
+        if file.plans[..i].iter().any(|p| p.name == plan.name) {
+            found.push(file.at(
+                Code::DuplicateId,
+                &here.field("name"),
+                format!("two plans are named \"{}\"", plan.name),
+                "give each plan its own name, so reports can tell them apart",
+                "second plan with this name",
+            ));
+        }
+        let mut last = 0;
+        for (j, step) in plan.steps.iter().enumerate() {
+            let at = here.field("steps").index(j).field("at");
+            match parse_time(&step.at) {
+                None => {
+                    playable = false;
+                    found.push(file.at(
+                        Code::BadTime,
+                        &at,
+                        format!(
+                            "plan \"{}\", step {}: `{}` is not a time of the form HH:MM",
+                            plan.name,
+                            j + 1,
+                            step.at
+                        ),
+                        "write the time as two-digit hours and minutes, e.g. `09:05`",
+                        "not HH:MM",
+                    ));
+                }
+                Some(time) if time < last => {
+                    playable = false;
+                    found.push(file.at(
+                        Code::PlanStepsOutOfOrder,
+                        &at,
+                        format!(
+                            "plan \"{}\", step {} at {} comes before the step above it",
+                            plan.name,
+                            j + 1,
+                            step.at
+                        ),
+                        "keep the steps in time order; several steps may share a time",
+                        "earlier than the step above",
+                    ));
+                }
+                Some(time) => last = time,
+            }
+        }
+        file.playable.push(playable);
+    }
+    file.diagnostics.extend(found);
+    file.diagnostics.sort_by_key(|d| (d.line, d.column));
+    file
+}
+
+/// How to write a plans file, for helps.
+const FORMAT_HELP: &str = "a plans file is one list of plans: `[(name: \"...\", why: \"...\", seed: 7, expect: Pass, steps: [(at: \"09:02\", do: Answer(dialogue: \"...\", choice: 1))]), ...]` (see docs/authoring.md)";
+
+/// What one plan did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanResult {
+    pub name: String,
+    pub expect: Expect,
+    pub seed: u64,
+    /// The shift's verdict; `None` when the plan could not be played to
+    /// the end (a step refused, or the plan has errors).
+    pub passed: Option<bool>,
+    /// The verdict is the one `expect` names.
+    pub matched: bool,
+    pub scores: Option<Scores>,
+    pub pass_marks: PassMarks,
+    /// Why the plan could not be played to the end.
+    pub problem: Option<String>,
+}
+
+/// Every plan of a file played on one scenario.
+#[derive(Debug, Clone, Default)]
+pub struct PlayedPlans {
+    pub results: Vec<PlanResult>,
+    /// Plans that did not match and steps that were refused, positioned in
+    /// the plans file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PlayedPlans {
+    /// Plans played to the end of the shift.
+    pub fn ran(&self) -> usize {
+        self.results.iter().filter(|r| r.passed.is_some()).count()
+    }
+
+    /// Plans whose verdict is the expected one.
+    pub fn matched(&self) -> usize {
+        self.results.iter().filter(|r| r.matched).count()
+    }
+}
+
+/// Plays every playable plan of `file` on `scenario` and compares each
+/// verdict with the plan's `expect`. Pure: the same inputs give the same
+/// results.
+pub fn play_plans(file: &PlanFile, scenario: &Arc<Resolved>) -> PlayedPlans {
+    let mut played = PlayedPlans::default();
+    let marks = scenario.scoring.pass;
+    for (i, plan) in file.plans.iter().enumerate() {
+        let here = DocPath::root().index(i);
+        let mut result = PlanResult {
+            name: plan.name.clone(),
+            expect: plan.expect,
+            seed: plan.seed,
+            passed: None,
+            matched: false,
+            scores: None,
+            pass_marks: marks,
+            problem: None,
+        };
+        if !file.playable.get(i).copied().unwrap_or(false) {
+            result.problem = Some("the plan has errors".to_owned());
+            played.results.push(result);
+            continue;
+        }
+        match run_script(Arc::clone(scenario), plan.seed, &plan.steps) {
+            Ok(shift) => {
+                let verdict = assess(scenario, &shift.outcome());
+                result.passed = Some(verdict.passed);
+                result.scores = Some(verdict.scores);
+                result.matched = verdict.passed == (plan.expect == Expect::Pass);
+                if !result.matched {
+                    played.diagnostics.push(file.at(
+                        Code::PlanFailed,
+                        &here.field("name"),
+                        mismatch_message(plan, verdict.scores, marks),
+                        mismatch_help(plan.expect),
+                        match plan.expect {
+                            Expect::Pass => "expected to pass, failed",
+                            Expect::Fail => "expected to fail, passed",
+                        },
+                    ));
+                }
+            }
+            Err(error) => {
+                let (step, message) = match &error {
+                    ScriptError::Refused { step, at, reason } => (
+                        *step,
+                        format!(
+                            "plan \"{}\", step {step} at {at} was refused: {reason}",
+                            plan.name
+                        ),
+                    ),
+                    // Times were checked on loading; say it plainly anyway.
+                    ScriptError::BadTime { step, .. } | ScriptError::OutOfOrder { step, .. } => {
+                        (*step, format!("plan \"{}\": {error}", plan.name))
+                    }
+                    ScriptError::Syntax(_) => (1, format!("plan \"{}\": {error}", plan.name)),
+                };
+                result.problem = Some(error.to_string());
+                played.diagnostics.push(file.at(
+                    Code::PlanStepRefused,
+                    &here.field("steps").index(step - 1),
+                    message,
+                    "each step is done at its `at` time: move it to a time the shift allows (the dialogue is waiting for an answer, the task has arrived, you are not busy with your own work) or fix the id; `kam-trainer play SCENARIO --seed N --script FILE` with the plan's steps shows the shift step by step",
+                    "refused",
+                ));
+            }
+        }
+        played.results.push(result);
+    }
+    played
+}
+
+fn mismatch_message(plan: &Plan, s: Scores, marks: PassMarks) -> String {
+    let score = |name: &str, got: u32, mark: u32| {
+        if got < mark {
+            format!("{name} {got} (below the pass mark {mark})")
+        } else {
+            format!("{name} {got} (pass mark {mark})")
+        }
+    };
+    let scores = [
+        score("loyalty", s.loyalty, marks.loyalty),
+        score("stress", s.stress, marks.stress),
+        score("priorities", s.priorities, marks.priorities),
+    ]
+    .join(", ");
+    let (expected, got) = match plan.expect {
+        Expect::Pass => ("pass", "failed"),
+        Expect::Fail => ("fail", "passed"),
+    };
+    let mut message = format!(
+        "plan \"{}\" is expected to {expected} but the shift {got}: {scores}",
+        plan.name
+    );
+    if !plan.why.trim().is_empty() {
+        message.push_str(&format!("; the plan: {}", plan.why.trim()));
+    }
+    message
+}
+
+fn mismatch_help(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Pass => {
+            "this line of play should win: if the scenario was edited, make it winnable again (softer effects, more team hours, later deadlines, lower pass marks); if the plan is out of date, update its steps; `kam-trainer play SCENARIO --seed N --script FILE --json` shows every decision's effect"
+        }
+        Expect::Fail => {
+            "this mistake should lose the shift: make its choices cost more (loyalty, stress, late tasks) or raise the pass marks; if the plan no longer shows the mistake, update its steps"
+        }
+    }
+}
