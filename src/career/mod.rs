@@ -11,6 +11,8 @@
 //! The run files are the truth; the summary is derived from them and can
 //! always be rebuilt.
 
+pub mod ladder;
 pub mod profile;
 
+pub use ladder::{Career, CareerStage, CourseLoad, load_course, load_course_dir};
 pub use profile::{PROFILE_FORMAT, ProfileSummary, Promotion};

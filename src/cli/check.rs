@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 
 use super::{CliError, FAILED, emit};
 use crate::engine::policy::{Policy, autoplay};
-use crate::scenario::{Code, Diagnostic, Loaded, Resolved, collect_scenario_files, load_path};
+use crate::scenario::{
+    Code, Diagnostic, Loaded, Resolved, Severity, collect_scenario_files, load_path,
+};
 use crate::scoring::assess::assess;
 use crate::scoring::monte_carlo::{MonteCarlo, monte_carlo};
 
@@ -63,9 +65,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
         reports.push((file, mc, greedy));
     }
     bar.finish();
-    let any_errors = reports.iter().any(|(f, _, _)| f.has_errors());
+    let loaded: Vec<&Loaded> = reports.iter().map(|(f, _, _)| f).collect();
+    let courses = super::course::check_courses(&args.paths, &loaded);
+    let any_errors =
+        reports.iter().any(|(f, _, _)| f.has_errors()) || courses.iter().any(|c| c.has_errors());
     if args.json {
-        let json: Vec<FileReport> = reports
+        let mut json: Vec<FileReport> = reports
             .into_iter()
             .map(|(f, mc, greedy)| FileReport {
                 file: f.path.display().to_string(),
@@ -76,6 +81,28 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
                 greedy_passes: greedy,
             })
             .collect();
+        json.extend(courses.into_iter().map(|c| {
+            FileReport {
+                file: c
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                errors: c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count(),
+                warnings: c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count(),
+                diagnostics: c.diagnostics,
+                monte_carlo: None,
+                greedy_passes: None,
+            }
+        }));
         emit(&(serde_json::to_string_pretty(&json).expect("plain data serialises") + "\n"));
     } else {
         let mut out = String::new();
@@ -83,13 +110,19 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             eprint!("{}", f.render_diagnostics());
             print_summary(&mut out, f, mc.as_ref());
         }
-        let broken = reports.iter().filter(|(f, _, _)| f.has_errors()).count();
+        for c in &courses {
+            eprint!("{}", c.render_diagnostics());
+            let _ = writeln!(out, "{}", super::course::status_line(c));
+        }
+        let broken = reports.iter().filter(|(f, _, _)| f.has_errors()).count()
+            + courses.iter().filter(|c| c.has_errors()).count();
+        let total = reports.len() + courses.len();
         let _ = writeln!(
             out,
             "{} file(s) checked: {} with errors, {} clean",
-            reports.len(),
+            total,
             broken,
-            reports.len() - broken
+            total - broken
         );
         emit(&out);
     }

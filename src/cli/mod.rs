@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod course;
 #[cfg(feature = "gui")]
 mod game;
 mod play;

@@ -251,7 +251,12 @@ fn ron_span(text: &str, error: &SpannedError) -> Range<usize> {
     start..end
 }
 
-fn ron_diagnostic(path: &Path, src: &str, text: &str, error: &SpannedError) -> Diagnostic {
+pub(crate) fn ron_diagnostic(
+    path: &Path,
+    src: &str,
+    text: &str,
+    error: &SpannedError,
+) -> Diagnostic {
     use ron::Error as E;
     let span = ron_span(text, error);
     let in_outer = |outer: &Option<String>| {

@@ -1,0 +1,418 @@
+//! The career: the ladder and its promotion rules, the course file, the
+//! profile store and its crash safety, and the `profile` commands.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use jiff::Timestamp;
+use kam_trainer::career::ladder::{
+    Career, best_runs, default_to_pass, is_better, load_course, load_course_dir,
+};
+use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::report::RunRecord;
+use kam_trainer::scenario::{Code, Severity, Stage, load_path};
+use kam_trainer::scoring::assess::assess;
+
+use crate::common::root;
+
+/// The scenarios of the career tests.
+pub fn course_dir() -> PathBuf {
+    root().join("tests/fixtures/career")
+}
+
+/// One real run (greedy, passed) of a fixture scenario, to copy and alter.
+fn template() -> &'static RunRecord {
+    static RUN: OnceLock<RunRecord> = OnceLock::new();
+    RUN.get_or_init(|| real_run("Анна", "course-merchandiser-a.ron", 1, at(0)))
+}
+
+/// A run played by the greedy policy and recorded as the game does.
+pub fn real_run(trainee: &str, file: &str, seed: u64, started: Timestamp) -> RunRecord {
+    let path = course_dir().join(file);
+    let bytes = std::fs::read(&path).unwrap();
+    let loaded = load_path(&path);
+    let resolved = loaded.resolved.clone().expect("fixture is valid");
+    let shift = autoplay(Arc::clone(&resolved), seed, Policy::Greedy);
+    let outcome = shift.outcome();
+    let assessment = assess(&resolved, &outcome);
+    RunRecord::new(
+        trainee,
+        loaded.scenario.as_ref().unwrap(),
+        &bytes,
+        outcome,
+        &assessment,
+        started,
+        started + jiff::SignedDuration::from_mins(10),
+    )
+}
+
+/// Minutes after a fixed moment.
+pub fn at(minutes: i64) -> Timestamp {
+    "2026-03-01T09:00:00Z".parse::<Timestamp>().unwrap() + jiff::SignedDuration::from_mins(minutes)
+}
+
+/// A run of `scenario` finished at `minute`, passed or not, with `overall`.
+fn run(scenario: &str, stage: Stage, passed: bool, overall: u32, minute: i64) -> RunRecord {
+    let mut r = template().clone();
+    r.scenario.id = scenario.to_owned();
+    r.scenario.stage = stage;
+    r.passed = passed;
+    r.scores.overall = overall;
+    r.started_at = at(minute - 10);
+    r.finished_at = at(minute);
+    r.id = format!("{scenario}-{minute}");
+    r
+}
+
+fn pairs(list: &[(&str, Stage)]) -> Vec<(String, Stage)> {
+    list.iter().map(|(id, s)| (id.to_string(), *s)).collect()
+}
+
+/// Three Merchandiser scenarios (two to pass), one Sales Representative.
+fn small_career() -> Career {
+    Career::by_declared_stage(&pairs(&[
+        ("m-c", Stage::Merchandiser),
+        ("m-a", Stage::Merchandiser),
+        ("m-b", Stage::Merchandiser),
+        ("r-a", Stage::SalesRepresentative),
+    ]))
+}
+
+use Stage::{KeyAccountManager as Kam, Merchandiser as Merch, SalesRepresentative as Rep};
+
+#[test]
+fn without_a_course_file_scenarios_group_by_declared_stage_in_id_order() {
+    let career = small_career();
+    assert_eq!(career.stages.len(), 5);
+    let merch = career.stage(Merch);
+    assert_eq!(merch.scenarios, ["m-a", "m-b", "m-c"]);
+    assert_eq!(merch.to_pass, 2);
+    assert!(!merch.about.is_empty());
+    assert_eq!(career.stage(Rep).to_pass, 1);
+    assert!(career.stage(Stage::Supervisor).scenarios.is_empty());
+    assert_eq!(
+        [0, 1, 2, 3, 5].map(default_to_pass),
+        [0, 1, 1, 2, 4],
+        "all but one, at least one"
+    );
+    let abouts: std::collections::BTreeSet<_> =
+        career.stages.iter().map(|s| s.about.as_str()).collect();
+    assert_eq!(abouts.len(), 5, "each stage has its own description");
+}
+
+#[test]
+fn a_stage_is_passed_at_to_pass_and_promotes_to_the_next() {
+    let career = small_career();
+    let one = [run("m-a", Merch, true, 80, 1)];
+    assert!(!career.is_passed(Merch, &one));
+    assert_eq!(career.rank(&one, Merch), Merch);
+    let two = [one[0].clone(), run("m-c", Merch, true, 70, 2)];
+    assert!(career.is_passed(Merch, &two));
+    assert_eq!(career.rank(&two, Merch), Rep);
+    // The same scenario twice is one scenario.
+    let twice = [one[0].clone(), run("m-a", Merch, true, 90, 2)];
+    assert_eq!(career.rank(&twice, Merch), Merch);
+    // Failed runs do not count.
+    let failed = [one[0].clone(), run("m-b", Merch, false, 99, 2)];
+    assert_eq!(career.rank(&failed, Merch), Merch);
+}
+
+#[test]
+fn the_trainee_stays_at_the_first_stage_not_passed_and_the_top_stays() {
+    let career = small_career();
+    let all = [
+        run("m-a", Merch, true, 80, 1),
+        run("m-b", Merch, true, 80, 2),
+        run("r-a", Rep, true, 80, 3),
+    ];
+    // Supervisor has no scenarios: it can never be passed, so the trainee waits there.
+    assert_eq!(career.rank(&all, Merch), Stage::Supervisor);
+    assert!(!career.is_passed(Stage::Supervisor, &all));
+    assert_eq!(career.rank(&all, Kam), Kam, "the top stays the top");
+    assert_eq!(career.rank(&[], Kam), Kam);
+}
+
+#[test]
+fn scenarios_at_or_below_the_trainee_are_unlocked() {
+    assert!(Career::is_unlocked(Merch, Merch));
+    assert!(!Career::is_unlocked(Rep, Merch));
+    assert!(Career::is_unlocked(Merch, Kam));
+    assert!(Career::is_unlocked(Stage::Supervisor, Stage::Supervisor));
+    assert!(!Career::is_unlocked(Kam, Stage::SalesManager));
+    let career = small_career();
+    assert_eq!(career.stage_of("r-a"), Some(Rep));
+    assert_eq!(career.stage_of("nope"), None);
+}
+
+#[test]
+fn the_best_run_is_passed_then_higher_overall_then_earlier() {
+    let failed_high = run("m-a", Merch, false, 95, 1);
+    let passed_low = run("m-a", Merch, true, 60, 2);
+    let passed_high = run("m-a", Merch, true, 80, 3);
+    let passed_high_later = run("m-a", Merch, true, 80, 4);
+    assert!(is_better(&passed_low, &failed_high));
+    assert!(is_better(&passed_high, &passed_low));
+    assert!(is_better(&passed_high, &passed_high_later));
+    assert!(!is_better(&passed_high_later, &passed_high));
+    let runs = vec![
+        failed_high.clone(),
+        passed_high_later,
+        passed_low,
+        passed_high,
+        run("m-a", Merch, false, 10, 5),
+        run("m-b", Merch, false, 40, 6),
+    ];
+    let best = best_runs(&runs);
+    assert_eq!(best["m-a"], 3);
+    assert_eq!(best["m-b"], 5);
+    // Identical runs: the first in the list wins.
+    let same = vec![failed_high.clone(), failed_high];
+    assert_eq!(best_runs(&same)["m-a"], 0);
+}
+
+#[test]
+fn a_failed_replay_never_undoes_a_pass_and_a_changed_file_still_counts() {
+    let career = small_career();
+    let mut first = run("m-a", Merch, true, 80, 1);
+    first.scenario.hash = "old".to_owned();
+    let mut runs = vec![first, run("m-b", Merch, true, 70, 2)];
+    assert_eq!(career.rank(&runs, Merch), Rep);
+    runs.push(run("m-a", Merch, false, 10, 3));
+    runs.push(run("m-b", Merch, false, 5, 4));
+    assert!(career.is_passed(Merch, &runs));
+    assert_eq!(career.rank(&runs, Merch), Rep);
+    // The file of m-a changed since it was passed: runs count by id.
+    assert_ne!(runs[0].scenario.hash, template().scenario.hash);
+    assert_eq!(career.passed_count(Merch, &runs), 2);
+}
+
+#[test]
+fn a_promotion_is_never_taken_back_when_the_course_changes() {
+    let runs = [
+        run("m-a", Merch, true, 80, 1),
+        run("m-b", Merch, true, 70, 2),
+    ];
+    let mut career = small_career();
+    let reached = career.rank(&runs, Merch);
+    assert_eq!(reached, Rep);
+    // The lead now asks for all three Merchandiser shifts.
+    career.stages[0].to_pass = 3;
+    assert!(!career.is_passed(Merch, &runs));
+    assert_eq!(career.rank(&runs, reached), Rep);
+    assert_eq!(
+        career.rank(&runs, Merch),
+        Merch,
+        "without the floor it would drop"
+    );
+}
+
+#[test]
+fn the_run_that_completes_a_stage_earns_the_promotion() {
+    let career = small_career();
+    let a = run("m-a", Merch, true, 80, 1);
+    let b_failed = run("m-b", Merch, false, 40, 2);
+    let b = run("m-b", Merch, true, 60, 3);
+    let again = run("m-a", Merch, true, 90, 4);
+    assert_eq!(career.promotion(&[], &a, Merch), None);
+    assert_eq!(
+        career.promotion(std::slice::from_ref(&a), &b_failed, Merch),
+        None
+    );
+    let before = [a.clone(), b_failed.clone()];
+    assert_eq!(career.promotion(&before, &b, Merch), Some(Rep));
+    // A replay after the promotion earns nothing more.
+    let before = [a, b_failed, b];
+    assert_eq!(career.promotion(&before, &again, Rep), None);
+    assert_eq!(career.promotion(&before, &again, Merch), None);
+    let top = run("r-a", Rep, true, 70, 5);
+    assert_eq!(
+        career.promotion(&before, &top, Rep),
+        Some(Stage::Supervisor)
+    );
+}
+
+#[test]
+fn the_fixture_course_loads_clean() {
+    let course = load_course_dir(&course_dir());
+    assert!(
+        course.diagnostics.is_empty(),
+        "{}",
+        course.render_diagnostics()
+    );
+    let career = course.career;
+    assert_eq!(career.stage(Merch).to_pass, 3);
+    assert_eq!(
+        career.stage(Merch).scenarios,
+        [
+            "course-merchandiser-a",
+            "course-merchandiser-b",
+            "course-merchandiser-c"
+        ]
+    );
+    assert_eq!(
+        career.stage(Merch).about,
+        "Keeps the shelf to the planogram and the promo displays up."
+    );
+    assert_eq!(career.stage(Rep).to_pass, 1);
+    assert!(career.stage(Kam).scenarios.is_empty());
+}
+
+fn fixture_scenarios() -> Vec<(String, Stage)> {
+    kam_trainer::scenario::collect_scenario_files(&[course_dir()])
+        .unwrap()
+        .iter()
+        .filter_map(|f| load_path(f).resolved.map(|r| (r.id.clone(), r.stage)))
+        .collect()
+}
+
+fn bad_course(name: &str) -> kam_trainer::career::CourseLoad {
+    let path = root().join("tests/fixtures/bad-course").join(name);
+    load_course(&path, &fixture_scenarios())
+}
+
+#[test]
+fn every_course_mistake_is_reported_at_its_place() {
+    let cases = [
+        (
+            "unknown-scenario.ron",
+            Code::CourseUnknownScenario,
+            3,
+            "course-merchandiser-x",
+        ),
+        (
+            "wrong-stage.ron",
+            Code::CourseWrongStage,
+            4,
+            "course-supervisor-a",
+        ),
+        (
+            "listed-twice.ron",
+            Code::CourseScenarioTwice,
+            3,
+            "course-merchandiser-a",
+        ),
+        ("to-pass-zero.ron", Code::CourseToPass, 3, "0"),
+        ("to-pass-too-high.ron", Code::CourseToPass, 3, "4"),
+        (
+            "stage-missing.ron",
+            Code::CourseStageMissing,
+            2,
+            "SalesRepresentative",
+        ),
+        (
+            "stage-out-of-order.ron",
+            Code::CourseStageOrder,
+            5,
+            "SalesRepresentative",
+        ),
+        (
+            "scenario-left-out.ron",
+            Code::CourseScenarioLeftOut,
+            3,
+            "course-merchandiser-c",
+        ),
+    ];
+    for (file, code, line, mentions) in cases {
+        let course = bad_course(file);
+        let found = course
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{file}: no {code}:\n{}", course.render_diagnostics()));
+        assert_eq!(found.line, line, "{file}: {}", found.message);
+        assert!(
+            found.message.contains(mentions),
+            "{file}: {}",
+            found.message
+        );
+        assert!(found.help.is_some(), "{file} has no help");
+        assert_eq!(
+            course.has_errors(),
+            code.severity() == Severity::Error,
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_course_still_gives_a_usable_career() {
+    let c = bad_course("wrong-stage.ron").career;
+    assert!(
+        !c.stage(Rep)
+            .scenarios
+            .iter()
+            .any(|s| s == "course-supervisor-a")
+    );
+    let c = bad_course("to-pass-too-high.ron").career;
+    assert_eq!(c.stage(Merch).to_pass, 3);
+    let c = bad_course("stage-missing.ron").career;
+    assert_eq!(c.stage(Rep).scenarios, ["course-representative-a"]);
+    let c = bad_course("scenario-left-out.ron").career;
+    assert_eq!(c.stage_of("course-merchandiser-c"), Some(Merch));
+    assert!(
+        !c.stage(Merch)
+            .scenarios
+            .iter()
+            .any(|s| s == "course-merchandiser-c")
+    );
+    let c = bad_course("listed-twice.ron").career;
+    assert_eq!(c.stage(Merch).scenarios.len(), 3);
+}
+
+#[test]
+fn a_course_with_a_syntax_error_is_reported_like_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("career.ron");
+    std::fs::write(
+        &path,
+        "(stages: [(stage: Merchandiser, scenarios: [\"a\"] to_pass: 1)])",
+    )
+    .unwrap();
+    let course = load_course(&path, &[]);
+    assert_eq!(course.diagnostics.len(), 1);
+    assert_eq!(course.diagnostics[0].code, Code::Syntax);
+    std::fs::write(&path, "(stages: [(stage: Trainee, scenarios: [])])").unwrap();
+    assert_eq!(
+        load_course(&path, &[]).diagnostics[0].code,
+        Code::UnknownVariant
+    );
+    std::fs::write(&path, "  // nothing\n").unwrap();
+    assert_eq!(load_course(&path, &[]).diagnostics[0].code, Code::EmptyFile);
+}
+
+#[test]
+fn check_reports_the_course_file_of_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(course_dir()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let ok = assert_cmd::Command::cargo_bin("kam-trainer")
+        .unwrap()
+        .args(["check", "--runs", "0"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&ok.get_output().stdout).into_owned();
+    assert!(out.contains("career.ron: ok"), "{out}");
+    std::fs::copy(
+        root().join("tests/fixtures/bad-course/wrong-stage.ron"),
+        dir.path().join("career.ron"),
+    )
+    .unwrap();
+    let bad = assert_cmd::Command::cargo_bin("kam-trainer")
+        .unwrap()
+        .args(["check", "--runs", "0", "--json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&bad.get_output().stdout).unwrap();
+    let course = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("career.ron"))
+        .expect("the course file is in the report");
+    assert_eq!(course["errors"], 1);
+    assert_eq!(course["diagnostics"][0]["code"], "KAM0061");
+}
