@@ -13,6 +13,8 @@
 
 pub mod ladder;
 pub mod profile;
+pub mod store;
 
 pub use ladder::{Career, CareerStage, CourseLoad, load_course, load_course_dir};
 pub use profile::{PROFILE_FORMAT, ProfileSummary, Promotion};
+pub use store::{Notice, Profile, Recorded, Store, StoreError};

@@ -416,3 +416,351 @@ fn check_reports_the_course_file_of_a_folder() {
     assert_eq!(course["errors"], 1);
     assert_eq!(course["diagnostics"][0]["code"], "KAM0061");
 }
+
+// ---- The profile store ----
+
+use kam_trainer::career::store::folder_name;
+use kam_trainer::career::{PROFILE_FORMAT, Store, StoreError};
+
+/// The career of the fixtures: all three Merchandiser shifts to pass.
+fn fixture_career() -> Career {
+    load_course_dir(&course_dir()).career
+}
+
+fn merch_run(trainee: &str, letter: char, minute: i64) -> RunRecord {
+    real_run(
+        trainee,
+        &format!("course-merchandiser-{letter}.ron"),
+        1,
+        at(minute),
+    )
+}
+
+fn profile_folder(store: &Store, name: &str) -> PathBuf {
+    store.load(name, &fixture_career()).unwrap().folder
+}
+
+#[test]
+fn profiles_round_trip_with_cyrillic_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let career = fixture_career();
+    let anna = store
+        .create("  Анна Петрова ", Some("anna@example.com"))
+        .unwrap();
+    assert_eq!(anna.name, "Анна Петрова");
+    assert_eq!(anna.stage, Merch);
+    store.create("Anna Petrova", None).unwrap();
+    // Same folder base ("anna-petrova"), different folders.
+    let a = profile_folder(&store, "анна петрова");
+    let b = profile_folder(&store, "ANNA PETROVA");
+    assert_ne!(a, b);
+    assert_eq!(a.file_name().unwrap(), "anna-petrova");
+    assert_eq!(b.file_name().unwrap(), "anna-petrova-2");
+    assert_eq!(folder_name("Анна Петрова"), "anna-petrova");
+
+    let taken = store.create("АННА ПЕТРОВА", None).unwrap_err();
+    assert!(
+        matches!(taken, StoreError::NameTaken { ref existing, .. } if existing == "Анна Петрова")
+    );
+    assert!(taken.to_string().contains("pick another name"));
+    assert!(matches!(
+        store.create(" ", None),
+        Err(StoreError::EmptyName)
+    ));
+    assert!(matches!(
+        store.create(&"Ж".repeat(41), None),
+        Err(StoreError::NameTooLong { chars: 41, .. })
+    ));
+    assert!(matches!(
+        store.create("Boris", Some("boris")),
+        Err(StoreError::BadEmail { .. })
+    ));
+
+    let run = merch_run("Анна Петрова", 'a', 0);
+    let recorded = store.record("анна петрова", &run, &career).unwrap();
+    assert!(recorded.file.starts_with(&a));
+    assert!(recorded.new_best);
+    assert_eq!(recorded.promoted_to, None);
+
+    // A fresh store on the same folder reads back exactly what was written.
+    let again = Store::open(dir.path()).unwrap();
+    let profile = again.load("Анна Петрова", &career).unwrap();
+    assert!(profile.notices.is_empty(), "{:?}", profile.notices);
+    assert_eq!(profile.runs, vec![run.clone()]);
+    assert_eq!(profile.summary.email.as_deref(), Some("anna@example.com"));
+    assert_eq!(profile.best("course-merchandiser-a"), Some(&run));
+    let (list, notices) = again.list(&career);
+    assert!(notices.is_empty(), "{notices:?}");
+    let names: Vec<_> = list.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Anna Petrova", "Анна Петрова"]);
+    let summary = std::fs::read_to_string(a.join("profile.json")).unwrap();
+    assert!(
+        summary.contains("Анна Петрова"),
+        "names are stored as typed"
+    );
+
+    let err = again.load("Никто", &career).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }));
+    assert!(err.to_string().contains("kam-trainer profile create"));
+    let wrong = merch_run("Someone Else", 'b', 20);
+    assert!(matches!(
+        again.record("Анна Петрова", &wrong, &career),
+        Err(StoreError::WrongTrainee { .. })
+    ));
+}
+
+#[test]
+fn recording_keeps_every_run_the_best_and_the_promotion() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let career = fixture_career();
+    store.create("Кира", None).unwrap();
+    let a = merch_run("Кира", 'a', 0);
+    let mut a_failed = merch_run("Кира", 'a', 20);
+    a_failed.passed = false;
+    a_failed.scores.overall = 30;
+    let b = merch_run("Кира", 'b', 40);
+    let c = merch_run("Кира", 'c', 60);
+    assert!(store.record("Кира", &a, &career).unwrap().new_best);
+    let replay = store.record("Кира", &a_failed, &career).unwrap();
+    assert!(!replay.new_best, "a failed replay is not the best");
+    assert_eq!(store.record("Кира", &b, &career).unwrap().promoted_to, None);
+    let last = store.record("Кира", &c, &career).unwrap();
+    assert_eq!(last.promoted_to, Some(Rep));
+    assert_eq!(last.summary.stage, Rep);
+    assert_eq!(last.summary.promotions.len(), 1);
+    assert_eq!(last.summary.promotions[0].run, c.id);
+    assert_eq!(last.summary.runs.len(), 4);
+    // Recording the same run again keeps one copy and promotes nothing.
+    let twice = store.record("Кира", &c, &career).unwrap();
+    assert_eq!(twice.promoted_to, None);
+    assert_eq!(twice.summary.runs.len(), 4);
+    let profile = store.load("Кира", &career).unwrap();
+    assert_eq!(profile.runs, vec![a.clone(), a_failed, b, c]);
+    assert_eq!(profile.best("course-merchandiser-a"), Some(&a));
+}
+
+#[test]
+fn a_promotion_stays_when_the_course_is_made_harder() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut easy = fixture_career();
+    easy.stages[0].to_pass = 1;
+    store.create("Lena", None).unwrap();
+    let promoted = store
+        .record("Lena", &merch_run("Lena", 'a', 0), &easy)
+        .unwrap();
+    assert_eq!(promoted.promoted_to, Some(Rep));
+    let hard = fixture_career();
+    assert_eq!(store.load("Lena", &hard).unwrap().summary.stage, Rep);
+    let more = store
+        .record("Lena", &merch_run("Lena", 'b', 20), &hard)
+        .unwrap();
+    assert_eq!(more.summary.stage, Rep);
+    assert_eq!(more.promoted_to, None);
+    // Even a rebuilt summary keeps what the runs earn under the new course
+    // and never goes below it; the stored summary held the promotion.
+    assert_eq!(store.list(&hard).0[0].stage, Rep);
+}
+
+/// A store with one trainee ("Вера") who has passed a and b.
+fn store_with_runs() -> (tempfile::TempDir, Store, PathBuf, Vec<RunRecord>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create("Вера", Some("vera@example.com")).unwrap();
+    let runs = vec![merch_run("Вера", 'a', 0), merch_run("Вера", 'b', 20)];
+    for r in &runs {
+        store.record("Вера", r, &fixture_career()).unwrap();
+    }
+    let folder = profile_folder(&store, "Вера");
+    (dir, store, folder, runs)
+}
+
+#[test]
+fn a_damaged_summary_is_kept_aside_and_rebuilt_from_the_runs() {
+    let (_dir, store, folder, runs) = store_with_runs();
+    let summary = folder.join("profile.json");
+    std::fs::write(&summary, b"{\"format\": 1, \"name\": \"\xd0\x92\xd0\xb5").unwrap();
+    let profile = store.load("Вера", &fixture_career()).unwrap();
+    assert_eq!(profile.runs, runs, "no run is lost");
+    assert_eq!(
+        profile.summary.name, "Вера",
+        "the name comes back from the runs"
+    );
+    assert_eq!(profile.summary.runs.len(), 2);
+    let kept = folder.join("profile.json.damaged-1");
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        b"{\"format\": 1, \"name\": \"\xd0\x92\xd0\xb5",
+        "the damaged file is kept as it was"
+    );
+    assert_eq!(profile.notices.len(), 1);
+    assert_eq!(profile.notices[0].kept_as.as_ref(), Some(&kept));
+    assert!(profile.notices[0].message.contains("damaged"));
+    assert!(
+        profile.notices[0]
+            .to_string()
+            .contains("profile.json.damaged-1")
+    );
+    // The rebuilt summary is on disk: the next read is clean.
+    assert!(
+        store
+            .load("Вера", &fixture_career())
+            .unwrap()
+            .notices
+            .is_empty()
+    );
+    // A second damage does not overwrite the first kept copy.
+    std::fs::write(&summary, "not json").unwrap();
+    store.load("Вера", &fixture_career()).unwrap();
+    assert!(folder.join("profile.json.damaged-2").exists());
+    assert!(kept.exists());
+}
+
+#[test]
+fn a_missing_summary_is_rebuilt_with_its_promotion() {
+    let (_dir, store, folder, mut runs) = store_with_runs();
+    let c = merch_run("Вера", 'c', 40);
+    store.record("Вера", &c, &fixture_career()).unwrap();
+    runs.push(c.clone());
+    std::fs::remove_file(folder.join("profile.json")).unwrap();
+    let (list, notices) = store.list(&fixture_career());
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].name, "Вера");
+    assert_eq!(
+        list[0].stage, Rep,
+        "the promotion is recomputed from the runs"
+    );
+    assert_eq!(list[0].promotions[0].run, c.id);
+    assert!(
+        notices.iter().any(|n| n.message.contains("missing")),
+        "{notices:?}"
+    );
+    assert_eq!(store.load("Вера", &fixture_career()).unwrap().runs, runs);
+}
+
+#[test]
+fn a_summary_behind_its_runs_catches_up() {
+    let (_dir, store, folder, runs) = store_with_runs();
+    let before = std::fs::read(folder.join("profile.json")).unwrap();
+    // The save of c was interrupted after its run file and before the summary.
+    let c = merch_run("Вера", 'c', 40);
+    store.record("Вера", &c, &fixture_career()).unwrap();
+    std::fs::write(folder.join("profile.json"), &before).unwrap();
+    let profile = store.load("Вера", &fixture_career()).unwrap();
+    assert_eq!(profile.runs.len(), runs.len() + 1);
+    assert_eq!(profile.summary.stage, Rep);
+    assert!(profile.notices[0].message.contains("brought up to date"));
+    assert_eq!(profile.summary.email.as_deref(), Some("vera@example.com"));
+}
+
+#[test]
+fn a_damaged_run_file_is_kept_skipped_and_reported() {
+    let (_dir, store, folder, runs) = store_with_runs();
+    let runs_dir = folder.join("runs");
+    let bad = runs_dir.join("20260301T100000Z-damaged.json");
+    std::fs::write(&bad, "{\"format\": 1, \"id\": ").unwrap();
+    for _ in 0..2 {
+        let profile = store.load("Вера", &fixture_career()).unwrap();
+        assert_eq!(profile.runs, runs);
+        assert_eq!(profile.notices.len(), 1, "{:?}", profile.notices);
+        assert_eq!(profile.notices[0].file, bad);
+        assert!(profile.notices[0].message.contains("damaged"));
+        assert_eq!(
+            profile.summary.unreadable,
+            ["20260301T100000Z-damaged.json"]
+        );
+        assert!(bad.exists(), "never deleted");
+    }
+    let (_, notices) = store.list(&fixture_career());
+    assert_eq!(notices.len(), 1, "the list reports it too");
+    // Recording goes on around it.
+    let c = merch_run("Вера", 'c', 40);
+    assert_eq!(
+        store
+            .record("Вера", &c, &fixture_career())
+            .unwrap()
+            .promoted_to,
+        Some(Rep)
+    );
+    assert!(bad.exists());
+}
+
+#[test]
+fn a_run_from_a_newer_version_is_reported_and_kept() {
+    let (_dir, store, folder, runs) = store_with_runs();
+    let newer = folder.join("runs").join("20300101T000000Z-newer.json");
+    std::fs::write(&newer, "{\"format\": 7, \"something\": \"new\"}").unwrap();
+    let profile = store.load("Вера", &fixture_career()).unwrap();
+    assert_eq!(profile.runs, runs);
+    assert!(profile.notices[0].message.contains("newer version"));
+    assert!(profile.notices[0].message.contains("format 7"));
+    assert_eq!(
+        std::fs::read_to_string(&newer).unwrap(),
+        "{\"format\": 7, \"something\": \"new\"}"
+    );
+    // And a summary from a newer version is kept aside, not overwritten.
+    let summary = folder.join("profile.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+    v["format"] = (PROFILE_FORMAT + 1).into();
+    std::fs::write(&summary, v.to_string()).unwrap();
+    let profile = store.load("Вера", &fixture_career()).unwrap();
+    assert!(
+        profile
+            .notices
+            .iter()
+            .any(|n| n.kept_as.is_some() && n.message.contains("newer"))
+    );
+    assert!(folder.join("profile.json.damaged-1").exists());
+    assert_eq!(profile.runs, runs);
+}
+
+#[test]
+fn the_old_list_of_names_is_imported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("profiles.json"),
+        r#"{"names": ["Анна", "Boris", "  "]}"#,
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (list, notices) = store.list(&fixture_career());
+    let names: Vec<_> = list.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Boris", "Анна"]);
+    assert!(
+        notices.iter().any(|n| n.message.contains("imported")),
+        "{notices:?}"
+    );
+    assert!(
+        notices.iter().any(|n| n.message.contains("\"  \"")),
+        "the blank name is reported"
+    );
+    assert!(!dir.path().join("profiles.json").exists());
+    assert!(
+        dir.path().join("profiles.json.imported-1").exists(),
+        "kept, not deleted"
+    );
+    // The game (not yet using the store) writes its list again: only new names come in.
+    std::fs::write(
+        dir.path().join("profiles.json"),
+        r#"{"names": ["анна", "Carl"]}"#,
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (list, _) = store.list(&fixture_career());
+    assert_eq!(list.len(), 3);
+    assert!(dir.path().join("profiles.json.imported-2").exists());
+}
+
+#[test]
+fn an_unwritable_data_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let err = Store::open(&file).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("not-a-folder"), "{text}");
+    assert!(text.contains("--data-dir"), "{text}");
+}
