@@ -68,7 +68,7 @@ pub struct Notice {
 
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file.display(), self.message)?;
+        write!(f, "{}: {}.", self.file.display(), self.message)?;
         if let Some(kept) = &self.kept_as {
             write!(f, " The damaged file is kept as {}.", kept.display())?;
         }

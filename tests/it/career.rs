@@ -1,7 +1,7 @@
 //! The career: the ladder and its promotion rules, the course file, the
 //! profile store and its crash safety, and the `profile` commands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
@@ -419,7 +419,7 @@ fn check_reports_the_course_file_of_a_folder() {
 
 // ---- The profile store ----
 
-use kam_trainer::career::store::folder_name;
+use kam_trainer::career::store::{SLOW_SAVE_ENV, folder_name};
 use kam_trainer::career::{PROFILE_FORMAT, Store, StoreError};
 
 /// The career of the fixtures: all three Merchandiser shifts to pass.
@@ -763,4 +763,259 @@ fn an_unwritable_data_directory_is_a_clear_error() {
     let text = err.to_string();
     assert!(text.contains("not-a-folder"), "{text}");
     assert!(text.contains("--data-dir"), "{text}");
+}
+
+// ---- The command line ----
+
+fn kam(data: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
+    cmd.current_dir(root())
+        .env_remove("KAM_TRAINER_DATA")
+        .env_remove(SLOW_SAVE_ENV)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--scenarios")
+        .arg(course_dir());
+    cmd
+}
+
+fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+}
+
+#[test]
+fn a_headless_career_promotes_after_the_merchandiser_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    kam(data)
+        .args([
+            "profile",
+            "create",
+            "Дарья Соколова",
+            "--email",
+            "d@example.com",
+        ])
+        .assert()
+        .success();
+    // Above the trainee's stage: locked.
+    let locked = kam(data)
+        .args([
+            "play",
+            "tests/fixtures/career/course-representative-a.ron",
+            "--seed",
+            "1",
+        ])
+        .args(["--profile", "дарья соколова"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&locked.get_output().stderr).into_owned();
+    assert!(err.contains("unlocks once"), "{err}");
+
+    for (i, letter) in ['a', 'b', 'c'].into_iter().enumerate() {
+        let file = format!("tests/fixtures/career/course-merchandiser-{letter}.ron");
+        let played = kam(data)
+            .args(["play", &file, "--seed", "1", "--policy", "greedy", "--json"])
+            .args(["--profile", "Дарья Соколова"])
+            .assert()
+            .success();
+        let json: serde_json::Value = serde_json::from_str(&stdout(&played)).unwrap();
+        assert_eq!(json["passed"], true, "{letter}");
+        let rec = &json["recorded"];
+        assert_eq!(rec["new_best"], true);
+        if i < 2 {
+            assert!(rec["promoted_to"].is_null(), "{letter}: {rec}");
+        } else {
+            assert_eq!(rec["promoted_to"], "SalesRepresentative");
+        }
+    }
+    // A replay in text mode says where it went; no second promotion.
+    let text = stdout(
+        &kam(data)
+            .args([
+                "play",
+                "tests/fixtures/career/course-merchandiser-a.ron",
+                "--seed",
+                "2",
+            ])
+            .args(["--profile", "Дарья Соколова"])
+            .assert()
+            .success(),
+    );
+    assert!(text.contains("Recorded for Дарья Соколова"), "{text}");
+    assert!(!text.contains("PROMOTED"), "{text}");
+
+    let show = stdout(
+        &kam(data)
+            .args(["profile", "show", "ДАРЬЯ СОКОЛОВА", "--json"])
+            .assert()
+            .success(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(json["stage"], "SalesRepresentative");
+    assert_eq!(json["email"], "d@example.com");
+    assert_eq!(json["promotions"][0]["to"], "SalesRepresentative");
+    assert_eq!(json["runs"].as_array().unwrap().len(), 4);
+    assert_eq!(json["best"].as_array().unwrap().len(), 3);
+    assert_eq!(json["stages"][0]["passed"], 3);
+    assert_eq!(json["stages"][1]["unlocked"], true);
+    assert_eq!(json["stages"][2]["unlocked"], false);
+    let text = stdout(
+        &kam(data)
+            .args(["profile", "show", "Дарья Соколова"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        text.contains("Дарья Соколова — Sales Representative"),
+        "{text}"
+    );
+    assert!(text.contains("3 of 3 passed"), "{text}");
+    // Now the Sales Representative shift is open, and its one shift passes the stage.
+    let text = stdout(
+        &kam(data)
+            .args([
+                "play",
+                "tests/fixtures/career/course-representative-a.ron",
+                "--seed",
+                "1",
+            ])
+            .args(["--profile", "Дарья Соколова"])
+            .assert()
+            .success(),
+    );
+    assert!(text.contains("PROMOTED to Supervisor!"), "{text}");
+    let list = stdout(&kam(data).args(["profile", "list"]).assert().success());
+    assert!(list.contains("Дарья Соколова"), "{list}");
+    assert!(list.contains("Supervisor"), "{list}");
+    let list = stdout(
+        &kam(data)
+            .args(["profile", "list", "--json"])
+            .assert()
+            .success(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(json["profiles"][0]["runs"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn profile_commands_explain_wrong_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    kam(data)
+        .args(["profile", "create", "Ivan"])
+        .assert()
+        .success();
+    let dup = kam(data)
+        .args(["profile", "create", "IVAN"])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&dup.get_output().stderr)
+            .contains("already a trainee named \"Ivan\"")
+    );
+    let missing = kam(data).args(["profile", "show", "Petr"]).assert().code(2);
+    let err = String::from_utf8_lossy(&missing.get_output().stderr).into_owned();
+    assert!(
+        err.contains("no trainee named \"Petr\"") && err.contains("Ivan"),
+        "{err}"
+    );
+    let play = kam(data)
+        .args([
+            "play",
+            "tests/fixtures/career/course-merchandiser-a.ron",
+            "--seed",
+            "1",
+        ])
+        .args(["--profile", "Petr"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&play.get_output().stderr).contains("profile create"));
+    let empty = stdout(
+        &kam(&data.join("fresh"))
+            .args(["profile", "list"])
+            .assert()
+            .success(),
+    );
+    assert!(empty.contains("No trainees"), "{empty}");
+}
+
+/// Kills `play --profile` at many moments of its save and checks that every
+/// run that finished before is still there and the profile always reads.
+#[test]
+fn killing_a_save_at_any_moment_loses_no_finished_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_owned();
+    kam(&data)
+        .args(["profile", "create", "Олег"])
+        .assert()
+        .success();
+    let bin = assert_cmd::cargo::cargo_bin("kam-trainer");
+    let play = |seed: u64| {
+        std::process::Command::new(&bin)
+            .current_dir(root())
+            .args(["play", "tests/fixtures/career/course-merchandiser-a.ron"])
+            .args([
+                "--seed",
+                &seed.to_string(),
+                "--profile",
+                "Олег",
+                "--data-dir",
+            ])
+            .arg(&data)
+            .arg("--scenarios")
+            .arg(course_dir())
+            .env(SLOW_SAVE_ENV, "25")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let career = fixture_career();
+    let count = || {
+        let store = Store::open(&data).unwrap();
+        let profile = store.load("Олег", &career).unwrap();
+        for n in &profile.notices {
+            assert!(
+                n.kept_as.is_none() && !n.message.contains("damaged"),
+                "a kill damaged a file: {n}"
+            );
+        }
+        assert_eq!(profile.summary.runs.len(), profile.runs.len());
+        profile.runs.len()
+    };
+    // One full run measures how long a run with its save takes.
+    let started = std::time::Instant::now();
+    assert!(play(0).wait().unwrap().success());
+    let full = started.elapsed();
+    let mut seen = count();
+    assert_eq!(seen, 1);
+    let (mut killed, mut finished) = (0, 0);
+    for i in 1..=24u32 {
+        // Spread the kills from 40% to 110% of a full run.
+        let delay = full.mul_f64(0.4 + 0.7 * f64::from(i % 12) / 11.0);
+        let mut child = play(u64::from(i));
+        std::thread::sleep(delay);
+        let done = match child.try_wait().unwrap() {
+            Some(status) => {
+                assert!(status.success());
+                true
+            }
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                false
+            }
+        };
+        let now = count();
+        if done {
+            finished += 1;
+            assert_eq!(now, seen + 1, "a finished run is recorded");
+        } else {
+            killed += 1;
+            assert!(now == seen || now == seen + 1, "{seen} -> {now}");
+        }
+        seen = now;
+    }
+    assert!(killed >= 6, "only {killed} kills: the window was missed");
+    assert!(finished + killed == 24);
 }
