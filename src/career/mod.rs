@@ -11,6 +11,10 @@
 //! The run files are the truth; the summary is derived from them and can
 //! always be rebuilt.
 
+pub mod ladder;
 pub mod profile;
+pub mod store;
 
+pub use ladder::{Career, CareerStage, CourseLoad, load_course, load_course_dir};
 pub use profile::{PROFILE_FORMAT, ProfileSummary, Promotion};
+pub use store::{Notice, Profile, Recorded, Store, StoreError};

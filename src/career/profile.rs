@@ -32,6 +32,10 @@ pub struct ProfileSummary {
     /// The best run per scenario id: its file name under `runs/`.
     #[serde(default)]
     pub best: BTreeMap<String, String>,
+    /// File names (under `runs/`) that cannot be read (damaged, or written
+    /// by a newer version): kept in place, skipped, and reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }
 
 /// A step up the ladder.

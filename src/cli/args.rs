@@ -30,6 +30,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Play one shift without a window and print the outcome.
     Play(PlayArgs),
+    /// Trainee profiles: list, show and create them.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Export finished runs as CSV, JSON or xAPI statements.
     Export(ExportArgs),
     /// Replay run records and confirm their scores; report any tampering.
@@ -73,6 +76,35 @@ pub struct PlayArgs {
     /// Print exactly one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Record the run into this trainee's profile, as the game does (the
+    /// career is that of the --scenarios folder).
+    #[arg(long)]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Every trainee with their stage and number of runs.
+    List {
+        /// Print one JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One trainee: stage, promotions, the best run per scenario, all runs.
+    Show {
+        /// The trainee's name (case does not matter).
+        name: String,
+        /// Print one JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a trainee (1 to 40 characters, any script).
+    Create {
+        name: String,
+        /// An e-mail address, for the xAPI export.
+        #[arg(long)]
+        email: Option<String>,
+    },
 }
 
 /// Where runs are read from: a folder of collected record files, or the

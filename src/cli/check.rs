@@ -138,8 +138,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
     }
     bar.finish();
     let orphans: Vec<Diagnostic> = orphans.iter().map(|p| orphan_warning(p)).collect();
+    let loaded: Vec<&Loaded> = reports.iter().map(|c| &c.file).collect();
+    let courses = super::course::check_courses(&args.paths, &loaded);
     let any_errors = reports.iter().any(|c| c.count(Severity::Error) > 0)
-        || orphans.iter().any(|d| d.severity == Severity::Error);
+        || orphans.iter().any(|d| d.severity == Severity::Error)
+        || courses.iter().any(|c| c.has_errors());
     if args.json {
         let mut json: Vec<FileReport> = reports
             .into_iter()
@@ -167,6 +170,29 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             greedy_passes: None,
             plans: None,
         }));
+        json.extend(courses.into_iter().map(|c| {
+            FileReport {
+                file: c
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                errors: c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count(),
+                warnings: c
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count(),
+                diagnostics: c.diagnostics,
+                monte_carlo: None,
+                greedy_passes: None,
+                plans: None,
+            }
+        }));
         emit(&(serde_json::to_string_pretty(&json).expect("plain data serialises") + "\n"));
     } else {
         let mut out = String::new();
@@ -178,11 +204,16 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
             eprint!("{}", d.render(None));
             let _ = writeln!(out, "{}: 1 {}(s)", d.file, d.severity);
         }
+        for c in &courses {
+            eprint!("{}", c.render_diagnostics());
+            let _ = writeln!(out, "{}", super::course::status_line(c));
+        }
         let broken = reports
             .iter()
             .filter(|c| c.count(Severity::Error) > 0)
-            .count();
-        let total = reports.len() + orphans.len();
+            .count()
+            + courses.iter().filter(|c| c.has_errors()).count();
+        let total = reports.len() + orphans.len() + courses.len();
         let _ = writeln!(
             out,
             "{} file(s) checked: {} with errors, {} clean",

@@ -3,23 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::CliError;
 use super::args::ShotArgs;
+use super::{CliError, data_dir};
 use crate::game::{GameConfig, ShotRequest};
 use crate::scenario::parse_time;
-
-/// The data directory: `--data-dir`, then `KAM_TRAINER_DATA` (clap reads
-/// both), then the platform's data directory.
-pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, CliError> {
-    if let Some(dir) = given {
-        return Ok(dir);
-    }
-    directories::ProjectDirs::from("", "", "kam-trainer")
-        .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            CliError::Usage("no home directory to keep profiles in; pass --data-dir DIR".to_owned())
-        })
-}
 
 pub fn start(data: Option<PathBuf>, scenarios: PathBuf) -> Result<ExitCode, CliError> {
     let config = GameConfig {

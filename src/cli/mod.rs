@@ -3,13 +3,16 @@
 
 mod args;
 mod check;
+mod course;
 mod export;
 #[cfg(feature = "gui")]
 mod game;
 mod play;
+mod profile;
 mod verify;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -32,7 +35,8 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match args.command {
         Some(Command::Check(c)) => check::run(c),
-        Some(Command::Play(p)) => play::run(p),
+        Some(Command::Play(p)) => play::run(p, args.data_dir, &args.scenarios),
+        Some(Command::Profile(p)) => profile::run(p, args.data_dir, &args.scenarios),
         Some(Command::Export(e)) => export::run(e, args.data_dir, &args.scenarios),
         Some(Command::Verify(v)) => verify::run(v, &args.scenarios),
         Some(Command::Report(r)) => export::report(r, args.data_dir),
@@ -63,6 +67,17 @@ pub enum CliError {
     Usage(String),
     /// The input is wrong (exit 1).
     Failed(String),
+}
+
+/// The data directory: `--data-dir`, then `KAM_TRAINER_DATA` (clap reads
+/// both), then the platform's data directory.
+pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    crate::career::store::default_data_dir().ok_or_else(|| {
+        CliError::Usage("no home directory to keep profiles in; pass --data-dir DIR".to_owned())
+    })
 }
 
 /// Writes the command's output; a closed pipe (`| head`) is not an error.

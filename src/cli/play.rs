@@ -1,18 +1,23 @@
 //! `kam-trainer play`: one shift without a window, by a policy or a script.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use serde::Serialize;
 
 use std::fmt::Write as _;
 
 use super::args::PlayArgs;
+use super::profile::{career, open_store, print_notices, store_error};
 use super::{CliError, emit};
+use crate::career::{Career, Recorded, Store};
 use crate::engine::policy::{autoplay, parse_script, run_script};
 use crate::engine::{Action, DecisionKind, Outcome, Shift};
+use crate::report::RunRecord;
 use crate::scenario::format_time as hhmm;
-use crate::scenario::{Resolved, load_path};
+use crate::scenario::{Resolved, Scenario, Stage, load_bytes, load_path};
 use crate::scoring::assess::{Assessment, Scores, assess};
 
 #[derive(Serialize)]
@@ -30,6 +35,9 @@ struct PlayReport<'a> {
     decisions: Vec<DecisionLine<'a>>,
     best_plan: BestPlanLine<'a>,
     timeline: Vec<TimelinePoint<'a>>,
+    /// With `--profile`: where the run was recorded and what it earned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded: Option<RecordedLine<'a>>,
 }
 
 #[derive(Serialize)]
@@ -70,8 +78,13 @@ struct TimelinePoint<'a> {
     loyalty: &'a [i32],
 }
 
-pub fn run(args: PlayArgs) -> Result<ExitCode, CliError> {
-    let loaded = load_path(&args.scenario);
+pub fn run(args: PlayArgs, data: Option<PathBuf>, scenarios: &Path) -> Result<ExitCode, CliError> {
+    // The exact bytes, so a recorded run names the version it was played on.
+    let bytes = std::fs::read(&args.scenario).ok();
+    let loaded = match &bytes {
+        Some(b) => load_bytes(&args.scenario, b),
+        None => load_path(&args.scenario),
+    };
     let Some(resolved) = loaded.resolved.clone() else {
         eprint!("{}", loaded.render_diagnostics());
         return Err(CliError::Failed(format!(
@@ -80,6 +93,11 @@ pub fn run(args: PlayArgs) -> Result<ExitCode, CliError> {
             args.scenario.display()
         )));
     };
+    let trainee = match &args.profile {
+        Some(name) => Some(Trainee::prepare(name, data, scenarios, &resolved)?),
+        None => None,
+    };
+    let started_at = Timestamp::now();
     let (shift, played_by) = match &args.script {
         Some(path) => {
             let src = std::fs::read_to_string(path).map_err(|e| {
@@ -101,13 +119,130 @@ pub fn run(args: PlayArgs) -> Result<ExitCode, CliError> {
     };
     let outcome = shift.outcome();
     let assessment = assess(&resolved, &outcome);
+    let finished_at = Timestamp::now();
+    let recorded = match trainee {
+        Some(t) => {
+            let scenario = loaded
+                .scenario
+                .as_ref()
+                .expect("a resolved scenario was parsed");
+            let source = bytes.as_deref().unwrap_or_default();
+            Some(t.record(
+                scenario,
+                source,
+                &outcome,
+                &assessment,
+                started_at,
+                finished_at,
+            )?)
+        }
+        None => None,
+    };
     if args.json {
-        let report = report(&resolved, &shift, &outcome, &assessment, played_by);
+        let mut report = report(&resolved, &shift, &outcome, &assessment, played_by);
+        report.recorded = recorded.as_ref().map(|r| RecordedLine {
+            profile: &r.summary.name,
+            file: &r.file,
+            stage: r.summary.stage,
+            promoted_to: r.promoted_to,
+            new_best: r.new_best,
+        });
         emit(&(serde_json::to_string(&report).expect("plain data serialises") + "\n"));
     } else {
-        emit(&print_text(&resolved, &outcome, &assessment, &played_by));
+        let mut text = print_text(&resolved, &outcome, &assessment, &played_by);
+        if let Some(r) = &recorded {
+            text.push_str(&recorded_text(r));
+        }
+        emit(&text);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The trainee a run is recorded for: the store, their career, and the
+/// check that the scenario is unlocked for them, done before playing.
+struct Trainee {
+    name: String,
+    store: Store,
+    career: Career,
+}
+
+impl Trainee {
+    fn prepare(
+        name: &str,
+        data: Option<PathBuf>,
+        scenarios: &Path,
+        resolved: &Resolved,
+    ) -> Result<Trainee, CliError> {
+        let store = open_store(data)?;
+        let career = career(scenarios);
+        let profile = store.load(name, &career).map_err(store_error)?;
+        print_notices(&profile.notices);
+        let stage = career.stage_of(&resolved.id).unwrap_or(resolved.stage);
+        if !Career::is_unlocked(stage, profile.summary.stage) {
+            return Err(CliError::Usage(format!(
+                "`{}` is a {} shift and {} is a {}: it unlocks once the stages below are passed (see `kam-trainer profile show \"{}\"`)",
+                resolved.id,
+                stage.title(),
+                profile.summary.name,
+                profile.summary.stage.title(),
+                profile.summary.name
+            )));
+        }
+        Ok(Trainee {
+            name: profile.summary.name,
+            store,
+            career,
+        })
+    }
+
+    fn record(
+        self,
+        scenario: &Scenario,
+        source: &[u8],
+        outcome: &Outcome,
+        assessment: &Assessment,
+        started_at: Timestamp,
+        finished_at: Timestamp,
+    ) -> Result<Recorded, CliError> {
+        let run = RunRecord::new(
+            &self.name,
+            scenario,
+            source,
+            outcome.clone(),
+            assessment,
+            started_at,
+            finished_at,
+        );
+        self.store
+            .record(&self.name, &run, &self.career)
+            .map_err(store_error)
+    }
+}
+
+#[derive(Serialize)]
+struct RecordedLine<'a> {
+    profile: &'a str,
+    file: &'a Path,
+    stage: Stage,
+    promoted_to: Option<Stage>,
+    new_best: bool,
+}
+
+fn recorded_text(r: &Recorded) -> String {
+    let mut out = format!(
+        "\nRecorded for {} in {}{}\n",
+        r.summary.name,
+        r.file.display(),
+        if r.new_best {
+            " (a new best for this shift)"
+        } else {
+            ""
+        }
+    );
+    if let Some(stage) = r.promoted_to {
+        let _ = writeln!(out, "PROMOTED to {}!", stage.title());
+    }
+    out
 }
 
 fn report<'a>(
@@ -167,6 +302,7 @@ fn report<'a>(
                 loyalty: &s.loyalty,
             })
             .collect(),
+        recorded: None,
     }
 }
 

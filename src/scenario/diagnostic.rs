@@ -125,6 +125,21 @@ codes! {
     /// An event without `at` and without `when` would never fire.
     EventNeverFires = "KAM0052", Error, "event has neither `at` nor `when`";
 
+    /// `career.ron` lists a scenario id that no valid scenario has.
+    CourseUnknownScenario = "KAM0060", Error, "unknown scenario in the course";
+    /// `career.ron` lists a scenario under a stage other than its own `stage`.
+    CourseWrongStage = "KAM0061", Error, "scenario listed under another stage";
+    /// `career.ron` lists one scenario twice.
+    CourseScenarioTwice = "KAM0062", Error, "scenario listed twice in the course";
+    /// `to_pass` is 0 or more than the stage's scenarios.
+    CourseToPass = "KAM0063", Error, "to_pass out of range";
+    /// One of the five stages is not in `career.ron`.
+    CourseStageMissing = "KAM0064", Error, "stage missing from the course";
+    /// A stage listed twice or out of the ladder's order.
+    CourseStageOrder = "KAM0065", Error, "stage out of order";
+    /// A valid scenario that `career.ron` does not list.
+    CourseScenarioLeftOut = "KAM0066", Warning, "scenario not in the course";
+
     /// Emitted by `check`'s Monte Carlo: no playthrough reached every pass mark.
     PassUnreachable = "KAM0901", Warning, "pass marks cannot be reached";
     /// Emitted by `check`'s Monte Carlo: random answers pass too often.
