@@ -6,22 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::args::{Delimiter, ExportArgs, ReportArgs, SourceArgs};
-use super::{CliError, emit_bytes};
+use super::{CliError, data_dir, emit_bytes};
 use crate::report::export::{ExportOptions, XapiOptions, export_runs, write_atomically};
 use crate::report::{Collection, ScenarioIndex, collect_from, collect_store};
-
-/// The data directory: `--data-dir`, then `KAM_TRAINER_DATA` (clap reads
-/// both), then the platform's data directory.
-fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, CliError> {
-    if let Some(dir) = given {
-        return Ok(dir);
-    }
-    directories::ProjectDirs::from("", "", "kam-trainer")
-        .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            CliError::Usage("no home directory to find profiles in; pass --data-dir DIR".to_owned())
-        })
-}
 
 /// Reads the runs, printing every skipped file on stderr.
 fn gather(source: &SourceArgs, data: Option<PathBuf>) -> Result<Collection, CliError> {
@@ -60,8 +47,7 @@ fn parse_since(text: &str) -> Result<jiff::Timestamp, CliError> {
 
 fn write_or_emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
-        Some(path) => write_atomically(path, bytes)
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => write_atomically(path, bytes).map_err(|e| CliError::Failed(e.to_string())),
         None => {
             emit_bytes(bytes);
             Ok(())

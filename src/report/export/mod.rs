@@ -10,6 +10,8 @@ pub mod xapi;
 
 use std::path::Path;
 
+pub use crate::career::store::write_atomically;
+
 use super::collect::Profiles;
 use super::record::RunRecord;
 use super::scenarios::ScenarioIndex;
@@ -65,7 +67,8 @@ impl Default for ExportOptions<'_> {
 pub enum ExportError {
     #[error("{0}")]
     Option(String),
-    #[error("cannot write {path}: {reason}")]
+    /// `reason` names the file and what to do.
+    #[error("{reason}")]
     Write { path: String, reason: String },
 }
 
@@ -107,24 +110,4 @@ pub fn write_export(
         path: path.display().to_string(),
         reason: e.to_string(),
     })
-}
-
-/// Writes a file via a temporary sibling and a rename, so a crash leaves
-/// either the old file or the new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".to_owned());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, path)
 }
