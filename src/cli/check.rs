@@ -16,6 +16,7 @@ use super::args::CheckArgs;
 use std::fmt::Write as _;
 
 use super::{CliError, FAILED, emit};
+use crate::career::ladder::COURSE_FILE;
 use crate::engine::policy::{Policy, autoplay};
 use crate::scenario::{
     Code, Diagnostic, Loaded, Resolved, Severity, collect_plan_files, collect_scenario_files,
@@ -110,7 +111,18 @@ impl Checked {
     }
 }
 
-pub fn run(args: CheckArgs) -> Result<ExitCode, CliError> {
+pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
+    // A course file is checked against the scenarios it orders: naming it
+    // checks its whole folder.
+    for path in &mut args.paths {
+        if path.file_name() == Some(std::ffi::OsStr::new(COURSE_FILE)) {
+            *path = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+        }
+    }
+    args.paths.dedup();
     let (files, orphans) = scenario_and_orphan_files(&args.paths)?;
     let loaded: Vec<Loaded> = files.iter().map(|f| load_path(f)).collect();
     let valid = loaded.iter().filter(|l| l.resolved.is_some()).count() as u64;
