@@ -102,6 +102,7 @@ fn cohort() -> (Vec<RunRecord>, Profiles) {
                 promotions: Vec::new(),
                 runs: Vec::new(),
                 best: Default::default(),
+                unreadable: Vec::new(),
             },
         );
     }
