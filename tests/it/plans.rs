@@ -233,14 +233,14 @@ fn a_scenario_without_plans_gets_a_note_not_a_warning() {
             "check",
             "--runs",
             "0",
-            "scenarios/merchandiser-store-round.ron",
+            "tests/fixtures/career/course-merchandiser-a.ron",
             "tests/fixtures/bad/unknown-task.ron",
         ])
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.contains("merchandiser-store-round.ron: ok\n  test plans: none"),
+        stdout.contains("course-merchandiser-a.ron: ok\n  test plans: none"),
         "{stdout}"
     );
     assert!(
