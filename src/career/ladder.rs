@@ -280,12 +280,18 @@ pub fn load_course_dir(dir: &Path) -> CourseLoad {
             loaded.resolved.map(|r| (r.id.clone(), r.stage))
         })
         .collect();
+    course_of(dir, &scenarios)
+}
+
+/// The career of a scenarios folder whose scenarios are already loaded:
+/// its `career.ron` if there is one, else the default.
+pub fn course_of(dir: &Path, scenarios: &[(String, Stage)]) -> CourseLoad {
     let course = dir.join(COURSE_FILE);
     if course.is_file() {
-        load_course(&course, &scenarios)
+        load_course(&course, scenarios)
     } else {
         CourseLoad {
-            career: Career::by_declared_stage(&scenarios),
+            career: Career::by_declared_stage(scenarios),
             path: None,
             source: None,
             diagnostics: Vec::new(),

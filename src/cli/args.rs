@@ -196,4 +196,8 @@ pub struct ShotArgs {
     /// Where to save the PNG.
     #[arg(long)]
     pub out: PathBuf,
+    /// Frames to draw on the screen before the picture is taken; the
+    /// median and slowest frame times are printed.
+    #[arg(long, default_value_t = 30)]
+    pub frames: u32,
 }

@@ -39,6 +39,7 @@ pub fn shot(
         seed: args.seed,
         at,
         out: args.out,
+        frames: args.frames,
     };
     Ok(crate::game::run(
         GameConfig {

@@ -61,6 +61,8 @@ pub struct Catalogue {
     pub entries: Vec<CatalogueEntry>,
     /// Set when the scenarios folder could not be read.
     pub problem: Option<String>,
+    /// Counts the loads and reloads, so followers see that something changed.
+    pub generation: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,7 @@ impl Catalogue {
     /// the asset server).
     pub fn insert_loaded(&mut self, file: PathBuf, loaded: Loaded) {
         let loaded = Some(Arc::new(loaded));
+        self.generation += 1;
         match self.entries.iter_mut().find(|e| e.file == file) {
             Some(e) => e.loaded = loaded,
             None => self.entries.push(CatalogueEntry {
@@ -152,6 +155,7 @@ fn follow_asset_events(
                     file: entry.file.clone(),
                 });
             }
+            catalogue.generation += 1;
         }
     }
 }

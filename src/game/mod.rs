@@ -9,6 +9,7 @@
 //! [`Action`]: crate::engine::Action
 
 mod assets;
+mod export;
 mod low_power;
 mod play;
 mod profiles;
@@ -25,8 +26,8 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 pub use assets::{Catalogue, CatalogueEntry, ScenarioAsset};
-pub use play::{ActiveShift, Command, LastRun, MINUTES_PER_SECOND, Panel};
-pub use profiles::Profiles;
+pub use play::{ActiveShift, Command, LastRun, MINUTES_PER_SECOND, Panel, Saved};
+pub use profiles::{Course, Profiles};
 pub use screens::{PickTrainee, Screen, Selected};
 pub use shot::{ShotRequest, ShotScreen};
 

@@ -8,11 +8,15 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
+use jiff::Timestamp;
+
 use super::assets::{Catalogue, ScenarioChanged};
+use super::profiles::{Course, Profiles};
 use super::screens::Screen;
 use crate::engine::policy::replay;
 use crate::engine::{Action, Outcome, Shift, TaskStatus};
-use crate::scenario::{Minute, Resolved, format_time};
+use crate::report::RunRecord;
+use crate::scenario::{Loaded, Minute, Resolved, Stage, format_time};
 use crate::scoring::assess::{Assessment, assess};
 
 /// Shift minutes per real second at speed ×1: a nine-hour shift lasts ten
@@ -49,6 +53,11 @@ pub enum Panel {
 pub struct ActiveShift {
     /// The scenario's file, relative to the scenarios folder.
     pub file: PathBuf,
+    /// The version of the file being played (its text is what the run
+    /// record's content hash is taken of).
+    pub loaded: Arc<Loaded>,
+    /// When the trainee started (for the run record; never for the engine).
+    pub started_at: Timestamp,
     pub shift: Shift,
     pub paused: bool,
     /// ×1, ×2 or ×4.
@@ -68,9 +77,16 @@ pub struct ActiveShift {
 }
 
 impl ActiveShift {
-    pub fn new(file: PathBuf, scenario: Arc<Resolved>, seed: u64) -> ActiveShift {
+    pub fn new(
+        file: PathBuf,
+        loaded: Arc<Loaded>,
+        scenario: Arc<Resolved>,
+        seed: u64,
+    ) -> ActiveShift {
         ActiveShift {
             file,
+            loaded,
+            started_at: Timestamp::now(),
             shift: Shift::from_resolved(scenario, seed),
             paused: false,
             speed: 1,
@@ -92,6 +108,45 @@ pub struct LastRun {
     pub scenario: Arc<Resolved>,
     pub outcome: Outcome,
     pub assessment: Assessment,
+    /// The run as it is saved and exported; `None` when nobody was signed
+    /// in (the screenshots of `shot`).
+    pub record: Option<RunRecord>,
+    /// Whether the run is safe in the trainee's profile.
+    pub saved: Saved,
+}
+
+/// Where the last run stands in the trainee's profile.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    /// Nobody was signed in: nothing to save.
+    NoTrainee,
+    /// Written to its own file and counted in the profile.
+    Yes {
+        file: PathBuf,
+        promoted_to: Option<Stage>,
+        new_best: bool,
+    },
+    /// Could not be written; the debrief offers to try again.
+    Failed(String),
+}
+
+impl LastRun {
+    /// Saves the run into the current trainee's profile (again, after a
+    /// failure: recording the same run twice keeps it once).
+    pub fn save(&mut self, profiles: &mut Profiles, course: &Course) {
+        let Some(record) = &self.record else {
+            self.saved = Saved::NoTrainee;
+            return;
+        };
+        self.saved = match profiles.record(record, course.career()) {
+            Ok(r) => Saved::Yes {
+                file: r.file,
+                promoted_to: r.promoted_to,
+                new_best: r.new_best,
+            },
+            Err(e) => Saved::Failed(e),
+        };
+    }
 }
 
 /// What the screens ask of the running shift.
@@ -258,15 +313,17 @@ fn apply_commands(
     active: Option<ResMut<ActiveShift>>,
     mut time: ResMut<Time<Virtual>>,
     mut next: ResMut<NextState<Screen>>,
+    settings: Option<Res<super::screens::Settings>>,
 ) {
+    let start_speed = settings.map_or(1, |s| s.start_speed);
     let mut active = active;
     for command in incoming.read() {
         match command {
             Command::Start { file, seed } => {
-                let Some(resolved) = catalogue
+                let Some((loaded, resolved)) = catalogue
                     .find(file)
                     .and_then(|e| e.loaded.as_ref())
-                    .and_then(|l| l.resolved.clone())
+                    .and_then(|l| Some((Arc::clone(l), l.resolved.clone()?)))
                 else {
                     warn!(
                         "cannot start {}: it is not loaded or has errors",
@@ -275,8 +332,10 @@ fn apply_commands(
                     continue;
                 };
                 time.unpause();
-                time.set_relative_speed(1.0);
-                commands.insert_resource(ActiveShift::new(file.clone(), resolved, *seed));
+                time.set_relative_speed(start_speed as f32);
+                let mut shift = ActiveShift::new(file.clone(), loaded, resolved, *seed);
+                shift.speed = start_speed;
+                commands.insert_resource(shift);
                 next.set(Screen::Shift);
                 // The new resource is there from the next command on.
                 active = None;
@@ -331,10 +390,10 @@ fn apply_to_shift(
         }
         Command::KeepPlaying => active.changed_on_disk = false,
         Command::Restart | Command::Replay => {
-            let Some(resolved) = catalogue
+            let Some((loaded, resolved)) = catalogue
                 .find(&active.file)
                 .and_then(|e| e.loaded.as_ref())
-                .and_then(|l| l.resolved.clone())
+                .and_then(|l| Some((Arc::clone(l), l.resolved.clone()?)))
             else {
                 active.notice = Some(
                     "The scenario file now has errors; fix them (the list shows them) or keep playing this version."
@@ -344,13 +403,16 @@ fn apply_to_shift(
             };
             let seed = active.shift.seed();
             if *command == Command::Restart {
-                *active = ActiveShift::new(active.file.clone(), resolved, seed);
+                let speed = active.speed;
+                *active = ActiveShift::new(active.file.clone(), loaded, resolved, seed);
+                active.speed = speed;
                 time.unpause();
                 return;
             }
             let (shift, problem) =
                 replay(resolved, seed, active.shift.decisions(), active.shift.now());
             active.shift = shift;
+            active.loaded = loaded;
             active.changed_on_disk = false;
             active.notice =
                 problem.map(|e| format!("Replayed up to a decision the new version refuses: {e}"));
@@ -376,6 +438,8 @@ fn run_clock(
     mut commands: Commands,
     time: Res<Time<Virtual>>,
     active: Option<ResMut<ActiveShift>>,
+    mut profiles: ResMut<Profiles>,
+    course: Res<Course>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     let Some(mut active) = active else { return };
@@ -391,13 +455,33 @@ fn run_clock(
         let scenario = active.shift.scenario_arc();
         let outcome = active.shift.outcome();
         let assessment = assess(&scenario, &outcome);
-        commands.insert_resource(LastRun {
+        let record = match (
+            profiles.current_name(),
+            &active.loaded.scenario,
+            &active.loaded.source,
+        ) {
+            (Some(trainee), Some(authored), Some(source)) => Some(RunRecord::new(
+                trainee,
+                authored,
+                source.as_bytes(),
+                outcome.clone(),
+                &assessment,
+                active.started_at,
+                Timestamp::now(),
+            )),
+            _ => None,
+        };
+        let mut last = LastRun {
             file: active.file.clone(),
             seed: active.shift.seed(),
             scenario,
             outcome,
             assessment,
-        });
+            record,
+            saved: Saved::NoTrainee,
+        };
+        last.save(&mut profiles, &course);
+        commands.insert_resource(last);
         commands.remove_resource::<ActiveShift>();
         next.set(Screen::Debrief);
     }

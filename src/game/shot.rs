@@ -12,8 +12,8 @@ use bevy::winit::WinitSettings;
 
 use super::GameConfig;
 use super::assets::Catalogue;
-use super::play::{ActiveShift, LastRun};
-use super::profiles::Profiles;
+use super::play::{ActiveShift, LastRun, Saved};
+use super::profiles::{Course, Profiles};
 use super::screens::{Screen, Selected};
 use crate::engine::policy::{Policy, autoplay_until};
 use crate::scenario::{Minute, load_path};
@@ -43,6 +43,9 @@ pub struct ShotRequest {
     /// Shift time for the `shift` screen; two hours in if `None`.
     pub at: Option<Minute>,
     pub out: PathBuf,
+    /// Frames to draw on the screen before the picture; their median and
+    /// slowest frame times are printed.
+    pub frames: u32,
 }
 
 /// Keeps the window drawing every frame while a shot is being taken.
@@ -54,6 +57,8 @@ struct Progress {
     frames: u32,
     ready_at: Option<u32>,
     requested: bool,
+    /// Real milliseconds of each frame drawn on the requested screen.
+    frame_ms: Vec<f64>,
 }
 
 pub(super) fn plugin(request: ShotRequest) -> impl Fn(&mut App) {
@@ -72,8 +77,10 @@ fn drive(
     request: Res<ShotRequest>,
     config: Res<GameConfig>,
     mut progress: ResMut<Progress>,
+    real: Res<Time<Real>>,
     mut catalogue: ResMut<Catalogue>,
     mut profiles: ResMut<Profiles>,
+    mut course: ResMut<Course>,
     mut selected: ResMut<Selected>,
     mut next: ResMut<NextState<Screen>>,
     mut exit: MessageWriter<AppExit>,
@@ -93,7 +100,7 @@ fn drive(
             &config,
             &mut commands,
             &mut catalogue,
-            &mut profiles,
+            (&mut profiles, &mut course),
             &mut selected,
         ) {
             Ok(screen) => next.set(screen),
@@ -107,8 +114,14 @@ fn drive(
         return;
     }
     let ready_at = progress.ready_at.unwrap_or(0);
-    if !progress.requested && progress.frames >= ready_at + SETTLE_FRAMES {
+    if !progress.requested && progress.frames > ready_at + SETTLE_FRAMES.min(request.frames) {
+        // The first frames lay the screen out and build the fonts: not
+        // what a trainee sees frame after frame.
+        progress.frame_ms.push(real.delta_secs_f64() * 1000.0);
+    }
+    if !progress.requested && progress.frames >= ready_at + SETTLE_FRAMES.max(request.frames) {
         progress.requested = true;
+        print_frame_times(request.screen, &mut progress.frame_ms);
         let mut save = save_to_disk(request.out.clone());
         commands.spawn(Screenshot::primary_window()).observe(
             move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
@@ -131,10 +144,12 @@ fn set_up(
     config: &GameConfig,
     commands: &mut Commands,
     catalogue: &mut Catalogue,
-    profiles: &mut Profiles,
+    (profiles, course): (&mut Profiles, &mut Course),
     selected: &mut Selected,
 ) -> Result<Screen, String> {
-    profiles.current = Some("Demo trainee".to_owned());
+    course.rebuild(catalogue, &config.scenarios);
+    profiles.refresh(course.career());
+    profiles.pick("Demo trainee", course.career())?;
     let file = match &request.scenario {
         Some(path) => {
             let absolute =
@@ -156,10 +171,11 @@ fn set_up(
             .ok_or("no valid scenario in the catalogue to show")?,
     };
     selected.0 = Some(file.clone());
-    let resolved = catalogue
+    let loaded = catalogue
         .find(&file)
-        .and_then(|e| e.loaded.as_ref())
-        .and_then(|l| l.resolved.clone());
+        .and_then(|e| e.loaded.clone())
+        .ok_or_else(|| format!("{} is not in the catalogue", file.display()))?;
+    let resolved = loaded.resolved.clone();
     match request.screen {
         ShotScreen::Profile => Ok(Screen::Profile),
         ShotScreen::List => Ok(Screen::List),
@@ -173,7 +189,7 @@ fn set_up(
             })?;
             let at = request.at.unwrap_or(sc.start + 120).clamp(sc.start, sc.end);
             let shift = autoplay_until(Arc::clone(&sc), request.seed, Policy::Greedy, at);
-            let mut active = ActiveShift::new(file, sc, request.seed);
+            let mut active = ActiveShift::new(file, loaded, sc, request.seed);
             active.clock = f64::from(shift.now() - shift.scenario().start);
             active.shift = shift;
             active.paused = true;
@@ -197,10 +213,28 @@ fn set_up(
                 scenario: sc,
                 outcome,
                 assessment,
+                record: None,
+                saved: Saved::NoTrainee,
             });
             Ok(Screen::Debrief)
         }
     }
+}
+
+/// Prints how long the frames on the screen took (median and slowest).
+fn print_frame_times(screen: ShotScreen, ms: &mut [f64]) {
+    if ms.is_empty() {
+        return;
+    }
+    ms.sort_by(f64::total_cmp);
+    let median = ms[ms.len() / 2];
+    let p95 = ms[(ms.len() * 95 / 100).min(ms.len() - 1)];
+    println!(
+        "{screen:?} screen: {} frames, median {median:.1} ms ({:.0} fps), 95th percentile {p95:.1} ms, slowest {:.1} ms",
+        ms.len(),
+        1000.0 / median,
+        ms[ms.len() - 1]
+    );
 }
 
 /// A picture with fewer than a handful of colours shows nothing.

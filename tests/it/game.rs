@@ -10,11 +10,16 @@ use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
+use kam_trainer::career::Store;
+use kam_trainer::career::ladder::Career;
 use kam_trainer::engine::DecisionKind;
 use kam_trainer::game::{
-    ActiveShift, Catalogue, Command, GameConfig, GamePlugin, LastRun, PickTrainee, Profiles, Screen,
+    ActiveShift, Catalogue, Command, Course, GameConfig, GamePlugin, LastRun, PickTrainee,
+    Profiles, Saved, Screen,
 };
+use kam_trainer::scenario::{Stage, parse_time};
 use kam_trainer::scoring::assess::assess;
+use kam_trainer::scoring::plans::{Expect, load_plans};
 
 use crate::common::root;
 
@@ -26,7 +31,16 @@ struct Game {
 
 impl Game {
     fn new(files: &[(&str, &Path)]) -> Game {
+        Game::with_data(files, &[])
+    }
+
+    /// A game whose data folder already holds these files (name, content).
+    fn with_data(files: &[(&str, &Path)], data: &[(&str, &str)]) -> Game {
         let dirs = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dirs.path().join("data")).unwrap();
+        for (name, content) in data {
+            std::fs::write(dirs.path().join("data").join(name), content).unwrap();
+        }
         let scenarios = dirs.path().join("scenarios");
         std::fs::create_dir_all(&scenarios).unwrap();
         for (name, from) in files {
@@ -114,7 +128,7 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
     game.app.update();
     assert_eq!(game.screen(), Screen::List);
     assert_eq!(
-        game.app.world().resource::<Profiles>().current.as_deref(),
+        game.app.world().resource::<Profiles>().current_name(),
         Some("Anna")
     );
 
@@ -164,6 +178,28 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
     // The debrief's scores are the engine's and scoring's, nothing else.
     assert_eq!(run.assessment, assess(&run.scenario, &run.outcome));
     assert!(run.outcome.decisions.len() >= 2);
+}
+
+#[test]
+fn a_shift_starts_at_the_speed_chosen_in_settings() {
+    let mut game = Game::with_data(
+        &[("reference.ron", &scenario("reference-late-shipment.ron"))],
+        &[("settings.json", r#"{"text_scale": 100, "start_speed": 4}"#)],
+    );
+    game.send(Command::Start {
+        file: "reference.ron".into(),
+        seed: 3,
+    });
+    game.app.update();
+    assert_eq!(game.screen(), Screen::Shift);
+    assert_eq!(game.shift().speed, 4);
+    assert_eq!(
+        game.app
+            .world()
+            .resource::<Time<Virtual>>()
+            .relative_speed(),
+        4.0
+    );
 }
 
 #[test]
@@ -239,4 +275,117 @@ fn replaying_on_a_changed_scenario_keeps_the_decisions() {
     assert_eq!(game.shift().shift.now(), now);
     game.send(Command::Restart);
     assert!(game.shift().shift.decisions().is_empty());
+}
+
+/// Plays a scenario in the game with the first winning plan beside it,
+/// each step sent at its shift minute, and runs the clock to the debrief.
+fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
+    let loaded = load_plans(plans);
+    let plan = loaded
+        .plans
+        .iter()
+        .find(|p| p.expect == Expect::Pass)
+        .expect("a winning plan");
+    game.send(Command::Start {
+        file: file.into(),
+        seed: plan.seed,
+    });
+    game.app.update();
+    // One shift minute a frame, so every step lands on its minute.
+    game.app
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+            1.0 / kam_trainer::game::MINUTES_PER_SECOND,
+        )));
+    let mut steps = plan.steps.iter().peekable();
+    while let Some(step) = steps.next() {
+        let at = parse_time(&step.at).unwrap();
+        while game.shift().shift.now() < at {
+            game.app.update();
+        }
+        game.app
+            .world_mut()
+            .write_message(Command::Act(step.action.clone()));
+        // Steps at the same minute go in the same frame.
+        while let Some(same) = steps.next_if(|s| s.at == step.at) {
+            game.app
+                .world_mut()
+                .write_message(Command::Act(same.action.clone()));
+        }
+        game.app.update();
+        assert_eq!(game.shift().notice, None, "step at {} was refused", step.at);
+    }
+    for _ in 0..2000 {
+        if game.screen() == Screen::Debrief {
+            return;
+        }
+        game.app.update();
+    }
+    panic!("the shift did not end");
+}
+
+#[test]
+fn passing_the_only_merchandiser_shift_promotes_and_the_debrief_knows() {
+    let mut game = Game::new(&[("store.ron", &scenario("merchandiser-store-round.ron"))]);
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Мария".into()));
+    game.app.update();
+    game.app.update();
+    assert_eq!(
+        game.app.world().resource::<Profiles>().stage(),
+        Stage::Merchandiser
+    );
+
+    play_winning_plan(
+        &mut game,
+        "store.ron",
+        &scenario("merchandiser-store-round.plans.ron"),
+    );
+    let last = game.app.world().resource::<LastRun>();
+    assert!(last.assessment.passed);
+    let Saved::Yes {
+        file, promoted_to, ..
+    } = &last.saved
+    else {
+        panic!("the run was not saved: {:?}", last.saved);
+    };
+    assert!(file.exists());
+    // One Merchandiser shift in the course: passing it is the stage.
+    assert_eq!(*promoted_to, Some(Stage::SalesRepresentative));
+    let profiles = game.app.world().resource::<Profiles>();
+    assert_eq!(profiles.stage(), Stage::SalesRepresentative);
+    assert_eq!(profiles.runs().len(), 1);
+    assert_eq!(profiles.runs()[0].trainee, "Мария");
+    assert_eq!(profiles.runs()[0].scores, last.assessment.scores);
+
+    // Nothing is lost on the way back in: a fresh game on the same data
+    // folder sees the rank and the run.
+    let data = game.app.world().resource::<GameConfig>().data_dir.clone();
+    let store = Store::open(&data).unwrap();
+    let career =
+        Career::by_declared_stage(&[("merchandiser-store-round".to_owned(), Stage::Merchandiser)]);
+    let profile = store.load("Мария", &career).unwrap();
+    assert_eq!(profile.summary.stage, Stage::SalesRepresentative);
+    assert_eq!(profile.runs.len(), 1);
+}
+
+#[test]
+fn shifts_above_the_trainees_stage_are_locked() {
+    let mut game = Game::new(&[
+        ("store.ron", &scenario("merchandiser-store-round.ron")),
+        ("team.ron", &scenario("supervisor-short-team.ron")),
+    ]);
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Anna".into()));
+    game.app.update();
+    game.app.update();
+    let stage = game.app.world().resource::<Profiles>().stage();
+    let course = game.app.world().resource::<Course>();
+    assert_eq!(
+        course.career().stage_of("supervisor-short-team"),
+        Some(Stage::Supervisor)
+    );
+    assert!(Career::is_unlocked(Stage::Merchandiser, stage));
+    assert!(!Career::is_unlocked(Stage::Supervisor, stage));
 }

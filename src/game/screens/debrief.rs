@@ -16,7 +16,9 @@ use super::Screen;
 use super::briefing::wall_clock_seed;
 use crate::engine::rules::DANGER_ZONE;
 use crate::engine::{Action, Decision, DecisionKind, EndReason, Outcome, Sample};
-use crate::game::play::{Command, LastRun};
+use crate::game::export::export_runs;
+use crate::game::play::{Command, LastRun, Saved};
+use crate::game::profiles::{Course, Profiles};
 use crate::game::{theme, ui};
 use crate::scenario::{Minute, Resolved, format_time};
 
@@ -39,16 +41,24 @@ const CLIENT_COLOURS: [egui::Color32; 6] = [
 const STRESS_COLOUR: egui::Color32 = egui::Color32::from_rgb(0xe8, 0xe8, 0xe8);
 const CHART_HEIGHT: f32 = 230.0;
 
+/// What the export button of this debrief did.
+#[derive(Default)]
+struct Exported(Option<Result<String, String>>);
+
+#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
     keys: Res<ButtonInput<KeyCode>>,
-    last: Option<Res<LastRun>>,
+    last: Option<ResMut<LastRun>>,
+    mut profiles: ResMut<Profiles>,
+    course: Res<Course>,
+    mut exported: Local<Exported>,
     mut commands: MessageWriter<Command>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut root = ui::root(ctx);
-    let Some(run) = last else {
+    let Some(mut run) = last else {
         egui::CentralPanel::default_margins().show(&mut root, |ui| {
             ui.heading("Debrief");
             ui.label("No shift has been played yet.");
@@ -59,11 +69,17 @@ fn draw(
         return Ok(());
     };
 
+    if run.is_added() {
+        exported.0 = None;
+    }
     let mut again_same = keys.just_pressed(KeyCode::KeyR);
     let mut again_new = keys.just_pressed(KeyCode::KeyN);
-    let sc = &run.scenario;
-    let a = &run.assessment;
-    let o = &run.outcome;
+    let mut save_again = false;
+    let mut export = false;
+    let run_ref: &LastRun = &run;
+    let sc = &run_ref.scenario;
+    let a = &run_ref.assessment;
+    let o = &run_ref.outcome;
 
     egui::Panel::top("debrief-top").show(&mut root, |ui| {
         ui.add_space(6.0);
@@ -114,6 +130,14 @@ fn draw(
             if ui.button(ui::key("Esc", "Back to the list")).clicked() {
                 next.set(Screen::List);
             }
+            if run_ref.record.is_some()
+                && ui
+                    .button("Export this run")
+                    .on_hover_text("Writes the run as CSV, JSON and xAPI for the training lead")
+                    .clicked()
+            {
+                export = true;
+            }
             ui.add_space(12.0);
             ui::hint(ui, "Up/Down and PageUp/PageDown scroll");
         });
@@ -125,6 +149,9 @@ fn draw(
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui::scroll_with_keys(ui);
+                if career_news(ui, &run_ref.saved, &exported.0) {
+                    save_again = true;
+                }
                 scores(ui, a);
                 ui.add_space(8.0);
                 // Side by side when there is room (not with large text).
@@ -143,6 +170,26 @@ fn draw(
             });
     });
 
+    if save_again {
+        run.save(&mut profiles, &course);
+    }
+    if export && let Some(record) = &run.record {
+        exported.0 = Some(
+            profiles
+                .data_dir()
+                .ok_or_else(|| "Profiles cannot be kept, so nothing can be exported.".to_owned())
+                .and_then(|dir| {
+                    export_runs(
+                        dir,
+                        &record.trainee,
+                        Some(&record.scenario.id),
+                        std::slice::from_ref(record),
+                        &profiles.by_name(),
+                    )
+                })
+                .map(|folder| format!("Exported (CSV, JSON, xAPI) to {}", folder.display())),
+        );
+    }
     if again_same || again_new {
         let seed = if again_same {
             run.seed
@@ -155,6 +202,75 @@ fn draw(
         });
     }
     Ok(())
+}
+
+/// The run's place in the trainee's career: a promotion is the moment it
+/// is, a new best is noted, and a run that could not be saved says so and
+/// offers to try again. Returns true when "try again" was clicked.
+fn career_news(
+    ui: &mut egui::Ui,
+    saved: &Saved,
+    exported: &Option<Result<String, String>>,
+) -> bool {
+    let mut again = false;
+    match saved {
+        Saved::Yes {
+            promoted_to: Some(stage),
+            ..
+        } => {
+            egui::Frame::new()
+                .fill(theme::GOOD.gamma_multiply(0.25))
+                .stroke(egui::Stroke::new(2.0, theme::GOOD))
+                .corner_radius(8.0)
+                .inner_margin(egui::Margin::symmetric(18, 14))
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            egui::RichText::new(format!("Promoted to {}!", stage.title()))
+                                .size(30.0)
+                                .strong()
+                                .color(theme::GOOD),
+                        );
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "This shift completed your stage. The {} shifts are open now on your career screen.",
+                                stage.title()
+                            ))
+                            .size(16.0),
+                        );
+                    });
+                });
+            ui.add_space(8.0);
+        }
+        Saved::Yes { new_best, .. } => {
+            let text = if *new_best {
+                "Saved to your profile: your best run of this shift so far."
+            } else {
+                "Saved to your profile. Your best run of this shift still counts."
+            };
+            ui.colored_label(theme::MUTED, text);
+        }
+        Saved::Failed(why) => {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(theme::BAD, format!("This run is not saved yet: {why}"));
+                if ui.button("Try saving again").clicked() {
+                    again = true;
+                }
+            });
+        }
+        Saved::NoTrainee => {}
+    }
+    match exported {
+        Some(Ok(m)) => {
+            ui.colored_label(theme::GOOD, m);
+        }
+        Some(Err(m)) => {
+            ui.colored_label(theme::BAD, m);
+        }
+        None => {}
+    }
+    again
 }
 
 /// Why the shift ended, and the colour to say it in.

@@ -1,8 +1,12 @@
-//! The scenario list: every file of the scenarios folder, grouped by career
-//! stage, with its status. It reads the catalogue every frame, so a file
-//! saved while the game runs shows its new title, summary or problems at
-//! once. A file with errors is marked broken, cannot be started, and its
-//! diagnostics can be read here, as `kam-trainer check` prints them.
+//! The career screen: the ladder from Merchandiser to Key Account Manager,
+//! where the trainee stands on it, what each stage is about and how many of
+//! its shifts must be passed, and every file of the scenarios folder under
+//! its stage with its status and the trainee's best run. Shifts of stages
+//! above the trainee's are shown but locked. It reads the catalogue and the
+//! course every frame, so a file saved while the game runs shows its new
+//! title, summary or problems at once. A file with errors is marked broken,
+//! cannot be started, and its diagnostics can be read here, as
+//! `kam-trainer check` prints them.
 //!
 //! [`Selected`] is the list's cursor: Up/Down move it, Enter opens the
 //! briefing of a playable scenario (or shows a broken file's problems).
@@ -14,9 +18,11 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, Selected, SettingsReturn};
+use crate::career::ladder::Career;
 use crate::game::assets::{Catalogue, CatalogueEntry};
-use crate::game::profiles::Profiles;
+use crate::game::profiles::{Course, Profiles};
 use crate::game::{GameConfig, theme, ui};
+use crate::report::RunRecord;
 use crate::scenario::Stage;
 
 pub(super) fn plugin(app: &mut App) {
@@ -30,8 +36,8 @@ pub(super) fn plugin(app: &mut App) {
 struct OpenProblems(HashMap<PathBuf, bool>);
 
 impl OpenProblems {
-    fn is_open(&self, entry: &CatalogueEntry) -> bool {
-        let broken = matches!(Status::of(entry), Status::Broken { .. });
+    fn is_open(&self, entry: &CatalogueEntry, ladder: &Ladder) -> bool {
+        let broken = matches!(Status::of(entry, ladder), Status::Broken { .. });
         self.0.get(&entry.file).copied().unwrap_or(broken)
     }
 }
@@ -53,14 +59,30 @@ impl Group {
             .chain([Group::Unreadable, Group::Loading])
     }
 
-    fn of(entry: &CatalogueEntry) -> Group {
+    /// The stage the course puts a scenario in (its declared stage when the
+    /// course does not list it).
+    fn of(entry: &CatalogueEntry, career: &Career) -> Group {
         match &entry.loaded {
             None => Group::Loading,
-            Some(l) => l
-                .scenario
-                .as_ref()
-                .map_or(Group::Unreadable, |s| Group::Stage(s.stage)),
+            Some(l) => l.scenario.as_ref().map_or(Group::Unreadable, |s| {
+                Group::Stage(career.stage_of(&s.id).unwrap_or(s.stage))
+            }),
         }
+    }
+}
+
+/// The trainee's place on the ladder, as the list needs it.
+struct Ladder<'a> {
+    career: &'a Career,
+    stage: Stage,
+    runs: &'a [RunRecord],
+}
+
+impl Ladder<'_> {
+    /// The trainee's best run of a scenario, if they played it.
+    fn best(&self, id: &str) -> Option<&RunRecord> {
+        let best = crate::career::ladder::best_runs(self.runs);
+        best.get(id).map(|&i| &self.runs[i])
     }
 }
 
@@ -72,31 +94,57 @@ enum Status {
     Broken {
         errors: usize,
     },
+    /// Of a stage above the trainee's.
+    Locked(Stage),
     Ready,
 }
 
 impl Status {
-    fn of(entry: &CatalogueEntry) -> Status {
+    fn of(entry: &CatalogueEntry, ladder: &Ladder) -> Status {
         match &entry.loaded {
             None => Status::Loading,
             Some(l) if l.has_errors() || l.resolved.is_none() => Status::Broken {
                 errors: l.errors().max(1),
             },
-            Some(_) => Status::Ready,
+            Some(_) => match Group::of(entry, ladder.career) {
+                Group::Stage(stage) if !Career::is_unlocked(stage, ladder.stage) => {
+                    Status::Locked(stage)
+                }
+                _ => Status::Ready,
+            },
         }
     }
 }
 
-/// Entry indices in the order shown, each with its group.
-fn shown(catalogue: &Catalogue) -> Vec<(Group, usize)> {
+/// Entry indices in the order shown, each with its group: by stage, in the
+/// course's order inside a stage, files the course does not list last.
+fn shown(catalogue: &Catalogue, career: &Career) -> Vec<(Group, usize)> {
+    let place = |e: &CatalogueEntry, stage: Stage| {
+        let id = e
+            .loaded
+            .as_ref()
+            .and_then(|l| l.scenario.as_ref())
+            .map(|s| s.id.as_str());
+        career
+            .stage(stage)
+            .scenarios
+            .iter()
+            .position(|s| Some(s.as_str()) == id)
+            .unwrap_or(usize::MAX)
+    };
     Group::all()
         .flat_map(|g| {
-            catalogue
+            let mut members: Vec<usize> = catalogue
                 .entries
                 .iter()
                 .enumerate()
-                .filter(move |(_, e)| Group::of(e) == g)
-                .map(move |(i, _)| (g, i))
+                .filter(|(_, e)| Group::of(e, career) == g)
+                .map(|(i, _)| i)
+                .collect();
+            if let Group::Stage(stage) = g {
+                members.sort_by_key(|&i| place(&catalogue.entries[i], stage));
+            }
+            members.into_iter().map(move |i| (g, i))
         })
         .collect()
 }
@@ -108,12 +156,18 @@ fn draw(
     catalogue: Res<Catalogue>,
     config: Res<GameConfig>,
     profiles: Res<Profiles>,
+    course: Res<Course>,
     mut selected: ResMut<Selected>,
     mut open: ResMut<OpenProblems>,
     mut settings_return: ResMut<SettingsReturn>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    let order = shown(&catalogue);
+    let ladder = Ladder {
+        career: course.career(),
+        stage: profiles.stage(),
+        runs: profiles.runs(),
+    };
+    let order = shown(&catalogue, ladder.career);
     let files: Vec<&PathBuf> = order
         .iter()
         .map(|&(_, i)| &catalogue.entries[i].file)
@@ -127,7 +181,7 @@ fn draw(
         cursor = Some(
             order
                 .iter()
-                .position(|&(_, i)| Status::of(&catalogue.entries[i]) == Status::Ready)
+                .position(|&(_, i)| Status::of(&catalogue.entries[i], &ladder) == Status::Ready)
                 .unwrap_or(0),
         );
     }
@@ -159,7 +213,7 @@ fn draw(
             .loaded
             .as_ref()
             .is_some_and(|l| !l.diagnostics.is_empty());
-        match Status::of(entry) {
+        match Status::of(entry, &ladder) {
             Status::Ready if keys.just_pressed(KeyCode::Enter) => {
                 open_briefing = Some(entry.file.clone())
             }
@@ -178,10 +232,15 @@ fn draw(
     egui::Panel::top("list-top").show(&mut root, |ui| {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            ui.heading(egui::RichText::new("Scenarios").strong());
+            ui.heading(egui::RichText::new("Your career").strong());
             ui.add_space(16.0);
-            let who = profiles.current.as_deref().unwrap_or("nobody yet");
+            let who = profiles.current_name().unwrap_or("nobody yet");
             ui.label(egui::RichText::new(format!("Trainee: {who}")).strong());
+            ui.label(
+                egui::RichText::new(format!("Rank: {}", ladder.stage.title()))
+                    .strong()
+                    .color(theme::GOOD),
+            );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(ui::key("S", "Settings")).clicked() {
                     go_settings = true;
@@ -205,6 +264,29 @@ fn draw(
         if let Some(problem) = &catalogue.problem {
             ui.colored_label(theme::BAD, problem);
             ui.add_space(8.0);
+        }
+        if !course.load.diagnostics.is_empty() {
+            let file = course
+                .load
+                .path
+                .as_ref()
+                .map_or("career.ron".to_owned(), |p| p.display().to_string());
+            egui::CollapsingHeader::new(
+                egui::RichText::new(format!(
+                    "The course file {file} has problems; the course below is built from what could be used"
+                ))
+                .color(if course.load.has_errors() { theme::BAD } else { theme::WARN }),
+            )
+            .id_salt("course-problems")
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(course.load.render_diagnostics()).monospace(),
+                    )
+                    .extend(),
+                );
+            });
+            ui.add_space(6.0);
         }
         if catalogue.entries.is_empty() && catalogue.problem.is_none() {
             ui.label(format!(
@@ -240,12 +322,12 @@ fn draw(
                     if members.is_empty() && !matches!(group, Group::Stage(_)) {
                         continue;
                     }
-                    group_heading(ui, group, members.is_empty());
+                    group_heading(ui, group, members.is_empty(), &ladder);
                     for pos in members {
                         let entry = &catalogue.entries[order[pos].1];
                         let is_selected = cursor == Some(pos);
-                        let unfolded = open.is_open(entry);
-                        let shown = entry_card(ui, entry, is_selected, unfolded);
+                        let unfolded = open.is_open(entry, &ladder);
+                        let shown = entry_card(ui, entry, is_selected, unfolded, &ladder);
                         if is_selected && moved {
                             shown.card.scroll_to_me(None);
                         }
@@ -254,7 +336,7 @@ fn draw(
                         }
                         if shown.card.clicked() {
                             selected.0 = Some(entry.file.clone());
-                            if Status::of(entry) == Status::Ready {
+                            if Status::of(entry, &ladder) == Status::Ready {
                                 open_briefing = Some(entry.file.clone());
                             }
                         }
@@ -267,7 +349,7 @@ fn draw(
     if let Some(file) = toggle_problems
         && let Some(entry) = catalogue.find(&file)
     {
-        let was = open.is_open(entry);
+        let was = open.is_open(entry, &ladder);
         open.0.insert(file, !was);
     }
     if let Some(file) = open_briefing {
@@ -282,25 +364,59 @@ fn draw(
     Ok(())
 }
 
-fn group_heading(ui: &mut egui::Ui, group: Group, empty: bool) {
-    ui.add_space(10.0);
-    let (title, colour) = match group {
-        Group::Stage(stage) => {
-            let n = Stage::ALL.iter().position(|&s| s == stage).unwrap_or(0) + 1;
-            (
-                format!("{n}. {}", stage.title()),
-                ui.visuals().strong_text_color(),
-            )
-        }
-        Group::Unreadable => ("Files that are not a scenario yet".to_owned(), theme::BAD),
-        Group::Loading => ("Still loading".to_owned(), theme::MUTED),
+fn group_heading(ui: &mut egui::Ui, group: Group, empty: bool, ladder: &Ladder) {
+    ui.add_space(12.0);
+    let Group::Stage(stage) = group else {
+        let (title, colour) = match group {
+            Group::Unreadable => ("Files that are not a scenario yet", theme::BAD),
+            _ => ("Still loading", theme::MUTED),
+        };
+        ui.label(egui::RichText::new(title).size(19.0).strong().color(colour));
+        ui.add_space(2.0);
+        return;
+    };
+    let n = Stage::ALL.iter().position(|&s| s == stage).unwrap_or(0) + 1;
+    let rung = ladder.career.stage(stage);
+    let passed = ladder.career.passed_count(stage, ladder.runs);
+    let (badge, colour) = if stage == ladder.stage {
+        ("YOU ARE HERE", theme::GOOD)
+    } else if stage < ladder.stage {
+        ("passed", theme::MUTED)
+    } else {
+        ("locked", theme::MUTED)
     };
     ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(title).size(19.0).strong().color(colour));
+        let title_colour = if stage > ladder.stage {
+            theme::MUTED
+        } else {
+            ui.visuals().strong_text_color()
+        };
+        ui.label(
+            egui::RichText::new(format!("{n}. {}", stage.title()))
+                .size(20.0)
+                .strong()
+                .color(title_colour),
+        );
+        ui.label(egui::RichText::new(badge).strong().color(colour));
+        if !rung.scenarios.is_empty() {
+            let needed = rung.to_pass.max(1);
+            let text = if stage == Stage::KeyAccountManager {
+                format!("{passed} of {} passed", rung.scenarios.len())
+            } else {
+                format!(
+                    "{passed} of {} passed; {needed} needed for promotion",
+                    rung.scenarios.len()
+                )
+            };
+            ui::hint(ui, text);
+        }
         if empty {
             ui::hint(ui, "no scenarios at this stage yet");
         }
     });
+    if !rung.about.is_empty() {
+        ui.label(egui::RichText::new(&rung.about).color(theme::MUTED));
+    }
     ui.add_space(2.0);
 }
 
@@ -312,8 +428,14 @@ struct Card {
     toggled: bool,
 }
 
-fn entry_card(ui: &mut egui::Ui, entry: &CatalogueEntry, selected: bool, unfolded: bool) -> Card {
-    let status = Status::of(entry);
+fn entry_card(
+    ui: &mut egui::Ui,
+    entry: &CatalogueEntry,
+    selected: bool,
+    unfolded: bool,
+    ladder: &Ladder,
+) -> Card {
+    let status = Status::of(entry, ladder);
     let loaded = entry.loaded.as_deref();
     let scenario = loaded.and_then(|l| l.scenario.as_ref());
     let broken = matches!(status, Status::Broken { .. });
@@ -349,6 +471,8 @@ fn entry_card(ui: &mut egui::Ui, entry: &CatalogueEntry, selected: bool, unfolde
                         let title = scenario.map_or(file.as_str(), |s| s.title.as_str());
                         let colour = if broken {
                             theme::BAD
+                        } else if matches!(status, Status::Locked(_)) {
+                            theme::MUTED
                         } else {
                             ui.visuals().strong_text_color()
                         };
@@ -364,7 +488,24 @@ fn entry_card(ui: &mut egui::Ui, entry: &CatalogueEntry, selected: bool, unfolde
                                     ))
                                     .strong(),
                                 ),
-                                Status::Ready => ui.colored_label(theme::GOOD, "Ready to play"),
+                                Status::Locked(stage) => ui.colored_label(
+                                    theme::MUTED,
+                                    format!("Locked: reach {} first", stage.title()),
+                                ),
+                                Status::Ready => {
+                                    let best = scenario.and_then(|s| ladder.best(&s.id));
+                                    match best {
+                                        Some(run) if run.passed => ui.colored_label(
+                                            theme::GOOD,
+                                            format!("Passed · best {}", run.scores.overall),
+                                        ),
+                                        Some(run) => ui.colored_label(
+                                            theme::WARN,
+                                            format!("Not passed yet · best {}", run.scores.overall),
+                                        ),
+                                        None => ui.colored_label(theme::GOOD, "Ready to play"),
+                                    }
+                                }
                             };
                         });
                     });

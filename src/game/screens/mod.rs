@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 
 pub use profile::PickTrainee;
+pub use settings::Settings;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_state::<Screen>()

@@ -11,8 +11,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
 use super::{Screen, SettingsReturn};
+use crate::career::store::write_atomically;
 use crate::game::play::SPEEDS;
-use crate::game::profiles::write_json_atomically;
 use crate::game::{GameConfig, theme, ui};
 
 /// The text sizes offered, in percent of the normal size.
@@ -107,7 +107,15 @@ impl Settings {
 
     /// Writes the file atomically; a failure is kept in `problem`.
     fn save(&mut self) {
-        self.problem = write_json_atomically(&self.file, self).err().map(|e| {
+        let written = serde_json::to_vec_pretty(self)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                if let Some(dir) = self.file.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                }
+                write_atomically(&self.file, &bytes).map_err(|e| e.to_string())
+            });
+        self.problem = written.err().map(|e| {
             format!(
                 "Could not save the settings to {}: {e}",
                 self.file.display()
