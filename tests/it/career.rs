@@ -1019,3 +1019,77 @@ fn killing_a_save_at_any_moment_loses_no_finished_run() {
     assert!(killed >= 6, "only {killed} kills: the window was missed");
     assert!(finished + killed == 24);
 }
+
+/// The shipped course, end to end: a new trainee plays the first winning
+/// plan of two shifts per stage through `play --script --profile` and
+/// climbs from Merchandiser to Key Account Manager.
+#[test]
+fn a_new_trainee_climbs_the_whole_shipped_course_with_the_winning_plans() {
+    use kam_trainer::scoring::plans::{Expect, load_plans};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let shipped = |cmd: &mut assert_cmd::Command| {
+        cmd.current_dir(root())
+            .env_remove("KAM_TRAINER_DATA")
+            .env_remove(SLOW_SAVE_ENV)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--scenarios")
+            .arg(root().join("scenarios"));
+    };
+    let mut create = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
+    shipped(&mut create);
+    create
+        .args(["profile", "create", "Ольга"])
+        .assert()
+        .success();
+
+    let course = kam_trainer::career::load_course_dir(&root().join("scenarios"));
+    assert!(
+        course.diagnostics.is_empty(),
+        "{}",
+        course.render_diagnostics()
+    );
+    let store = Store::open(&data).unwrap();
+    for rung in &course.career.stages {
+        let before = store.load("Ольга", &course.career).unwrap().summary.stage;
+        assert_eq!(before, rung.stage, "the trainee reached {:?}", rung.stage);
+        for id in rung.scenarios.iter().take(rung.to_pass) {
+            let scenario = root().join("scenarios").join(format!("{id}.ron"));
+            let plans = load_plans(&root().join("scenarios").join(format!("{id}.plans.ron")));
+            let plan = plans
+                .plans
+                .iter()
+                .find(|p| p.expect == Expect::Pass)
+                .unwrap_or_else(|| panic!("{id} has no winning plan"));
+            let script = dir.path().join(format!("{id}.script.ron"));
+            std::fs::write(&script, ron::to_string(&plan.steps).unwrap()).unwrap();
+            let mut play = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
+            shipped(&mut play);
+            play.arg("play")
+                .arg(&scenario)
+                .args([
+                    "--seed",
+                    &plan.seed.to_string(),
+                    "--profile",
+                    "Ольга",
+                    "--script",
+                ])
+                .arg(&script)
+                .assert()
+                .success();
+        }
+    }
+    let profile = store.load("Ольга", &course.career).unwrap();
+    assert_eq!(profile.summary.stage, Stage::KeyAccountManager);
+    assert_eq!(
+        profile
+            .summary
+            .promotions
+            .iter()
+            .map(|p| p.to)
+            .collect::<Vec<_>>(),
+        Stage::ALL[1..].to_vec()
+    );
+    assert!(profile.runs.iter().all(|r| r.passed));
+}

@@ -11,14 +11,14 @@
 //! [`Selected`] is the list's cursor: Up/Down move it, Enter opens the
 //! briefing of a playable scenario (or shows a broken file's problems).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, Selected, SettingsReturn};
-use crate::career::ladder::Career;
+use crate::career::ladder::{Career, best_runs};
 use crate::game::assets::{Catalogue, CatalogueEntry};
 use crate::game::profiles::{Course, Profiles};
 use crate::game::{GameConfig, theme, ui};
@@ -76,13 +76,14 @@ struct Ladder<'a> {
     career: &'a Career,
     stage: Stage,
     runs: &'a [RunRecord],
+    /// Index into `runs` of the best run per scenario id.
+    best: BTreeMap<String, usize>,
 }
 
 impl Ladder<'_> {
     /// The trainee's best run of a scenario, if they played it.
     fn best(&self, id: &str) -> Option<&RunRecord> {
-        let best = crate::career::ladder::best_runs(self.runs);
-        best.get(id).map(|&i| &self.runs[i])
+        self.best.get(id).map(|&i| &self.runs[i])
     }
 }
 
@@ -166,6 +167,7 @@ fn draw(
         career: course.career(),
         stage: profiles.stage(),
         runs: profiles.runs(),
+        best: best_runs(profiles.runs()),
     };
     let order = shown(&catalogue, ladder.career);
     let files: Vec<&PathBuf> = order
