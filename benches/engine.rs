@@ -10,10 +10,10 @@ use kam_trainer::scenario::load_str;
 use kam_trainer::scoring::assess::assess;
 use kam_trainer::scoring::monte_carlo::monte_carlo;
 
-const REFERENCE: &str = include_str!("../scenarios/reference-late-shipment.ron");
+const REFERENCE: &str = include_str!("../docs/reference/reference-late-shipment.ron");
 
 fn benches(c: &mut Criterion) {
-    let path = Path::new("scenarios/reference-late-shipment.ron");
+    let path = Path::new("docs/reference/reference-late-shipment.ron");
     c.bench_function("load+validate reference", |b| {
         b.iter(|| load_str(path, std::hint::black_box(REFERENCE)))
     });

@@ -49,12 +49,17 @@ pub struct CheckArgs {
     /// Scenario files or folders (folders are searched for *.ron).
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// Random playthroughs per valid scenario (0 skips them).
+    /// Playthroughs per valid scenario and player (random play and each
+    /// strategy that does not read; 0 skips them).
     #[arg(long, default_value_t = 1000)]
     pub runs: u32,
     /// First seed of the playthroughs; run i uses seed + i.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Seeds each test plan is played on (its own seed and the next ones),
+    /// unless the plan says `seeds: N`.
+    #[arg(long, default_value_t = crate::scoring::plans::PLAN_SEEDS)]
+    pub plan_seeds: u32,
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
     pub json: bool,

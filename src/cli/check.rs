@@ -6,7 +6,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -17,13 +16,12 @@ use std::fmt::Write as _;
 
 use super::{CliError, FAILED, emit};
 use crate::career::ladder::COURSE_FILE;
-use crate::engine::policy::{Policy, autoplay};
+use crate::engine::policy::Policy;
 use crate::scenario::{
-    Code, Diagnostic, Loaded, Resolved, Severity, collect_plan_files, collect_scenario_files,
-    load_path,
+    Code, Diagnostic, Loaded, Severity, collect_plan_files, collect_scenario_files, load_path,
 };
-use crate::scoring::assess::assess;
-use crate::scoring::monte_carlo::{MonteCarlo, monte_carlo};
+use crate::scoring::balance::{Balance, LongestBest, balance, warnings};
+use crate::scoring::monte_carlo::MonteCarlo;
 use crate::scoring::plans::{
     PlanFile, PlanResult, PlayedPlans, load_plans, plans_path, play_plans, scenario_path,
 };
@@ -37,9 +35,14 @@ struct FileReport {
     errors: usize,
     warnings: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Random play.
     monte_carlo: Option<MonteCarlo>,
+    /// The strategies that never read the answers.
+    strategies: Vec<MonteCarlo>,
     /// Whether the greedy policy passes: a quick sign the shift is winnable.
     greedy_passes: Option<bool>,
+    greedy_scores: Option<crate::scoring::assess::Scores>,
+    longest_best: Option<LongestBest>,
     /// The scenario's test plans, when it has a plans file.
     plans: Option<PlansReport>,
 }
@@ -58,8 +61,7 @@ struct PlansReport {
 /// One checked scenario, its balance and its test plans.
 struct Checked {
     file: Loaded,
-    mc: Option<MonteCarlo>,
-    greedy: Option<bool>,
+    balance: Option<Balance>,
     plans: Option<CheckedPlans>,
 }
 
@@ -126,25 +128,20 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
     let (files, orphans) = scenario_and_orphan_files(&args.paths)?;
     let loaded: Vec<Loaded> = files.iter().map(|f| load_path(f)).collect();
     let valid = loaded.iter().filter(|l| l.resolved.is_some()).count() as u64;
-    let bar = Progress::new(valid * u64::from(args.runs), !args.json);
+    let players = 1 + Policy::CONTENT_BLIND.len() as u64;
+    let bar = Progress::new(valid * players * u64::from(args.runs), !args.json);
     let mut reports = Vec::new();
     for mut file in loaded {
-        let (mut mc, mut greedy) = (None, None);
+        let mut measured = None;
         if let (Some(resolved), true) = (file.resolved.clone(), args.runs > 0) {
-            let result = monte_carlo(&resolved, Policy::Random, args.runs, args.seed, || {
-                bar.tick()
-            });
-            let greedy_passes = greedy_pass(&resolved, args.seed);
-            file.diagnostics
-                .extend(balance_warnings(&file, &resolved, &result, greedy_passes));
-            mc = Some(result);
-            greedy = Some(greedy_passes);
+            let b = balance(&resolved, args.runs, args.seed, || bar.tick());
+            file.diagnostics.extend(warnings(&file.path, &resolved, &b));
+            measured = Some(b);
         }
-        let plans = check_plans(&file);
+        let plans = check_plans(&file, args.plan_seeds);
         reports.push(Checked {
             file,
-            mc,
-            greedy,
+            balance: measured,
             plans,
         });
     }
@@ -163,8 +160,15 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
                 errors: c.count(Severity::Error),
                 warnings: c.count(Severity::Warning),
                 diagnostics: c.diagnostics().cloned().collect(),
-                monte_carlo: c.mc,
-                greedy_passes: c.greedy,
+                monte_carlo: c.balance.as_ref().map(|b| b.random.clone()),
+                strategies: c
+                    .balance
+                    .as_ref()
+                    .map(|b| b.blind.clone())
+                    .unwrap_or_default(),
+                greedy_passes: c.balance.as_ref().map(|b| b.greedy_passes),
+                greedy_scores: c.balance.as_ref().map(|b| b.greedy_scores),
+                longest_best: c.balance.as_ref().map(|b| b.longest_best),
                 plans: c.plans.map(|p| PlansReport {
                     file: p.file.path.display().to_string(),
                     ran: p.played.as_ref().map_or(0, PlayedPlans::ran),
@@ -179,7 +183,10 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
             warnings: usize::from(d.severity == Severity::Warning),
             diagnostics: vec![d],
             monte_carlo: None,
+            strategies: Vec::new(),
             greedy_passes: None,
+            greedy_scores: None,
+            longest_best: None,
             plans: None,
         }));
         json.extend(courses.into_iter().map(|c| {
@@ -201,7 +208,10 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
                     .count(),
                 diagnostics: c.diagnostics,
                 monte_carlo: None,
+                strategies: Vec::new(),
                 greedy_passes: None,
+                greedy_scores: None,
+                longest_best: None,
                 plans: None,
             }
         }));
@@ -296,67 +306,20 @@ fn orphan_warning(plans: &Path) -> Diagnostic {
 
 /// Loads the plans file beside a scenario, and plays it when the scenario
 /// is valid.
-fn check_plans(file: &Loaded) -> Option<CheckedPlans> {
+fn check_plans(file: &Loaded, seeds: u32) -> Option<CheckedPlans> {
     let path = plans_path(&file.path);
     if !path.is_file() {
         return None;
     }
     let plans = load_plans(&path);
-    let played = file.resolved.as_ref().map(|sc| play_plans(&plans, sc));
+    let played = file
+        .resolved
+        .as_ref()
+        .map(|sc| play_plans(&plans, sc, seeds));
     Some(CheckedPlans {
         file: plans,
         played,
     })
-}
-
-fn greedy_pass(resolved: &Arc<Resolved>, seed: u64) -> bool {
-    let shift = autoplay(Arc::clone(resolved), seed, Policy::Greedy);
-    assess(resolved, &shift.outcome()).passed
-}
-
-/// Warnings about a shift's balance, from its Monte Carlo.
-fn balance_warnings(
-    file: &Loaded,
-    sc: &Resolved,
-    mc: &MonteCarlo,
-    greedy_passes: bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if mc.passed == 0 && !greedy_passes {
-        let pass = sc.scoring.pass;
-        let short: Vec<String> = [
-            ("loyalty", mc.loyalty.max, pass.loyalty),
-            ("stress", mc.stress.max, pass.stress),
-            ("priorities", mc.priorities.max, pass.priorities),
-        ]
-        .into_iter()
-        .filter(|(_, best, mark)| best < mark)
-        .map(|(name, best, mark)| format!("{name} at best {best} < pass mark {mark}"))
-        .collect();
-        out.push(Diagnostic::file_level(
-            Code::PassUnreachable,
-            &file.path,
-            format!(
-                "no run passed: neither the greedy policy nor any of {} random playthroughs{}",
-                mc.runs,
-                if short.is_empty() { String::new() } else { format!(" ({})", short.join(", ")) }
-            ),
-            Some("lower the pass marks in `scoring.pass`, give the team more hours, or soften the effects; then play the intended line with `kam-trainer play --script` to confirm it passes".to_owned()),
-        ));
-    }
-    if mc.pass_rate() > 0.5 {
-        out.push(Diagnostic::file_level(
-            Code::RandomPlayPasses,
-            &file.path,
-            format!(
-                "random play passes {:.0}% of {} runs: the shift does not yet tell good decisions from bad ones",
-                mc.pass_rate() * 100.0,
-                mc.runs
-            ),
-            Some("raise the pass marks, make destructive answers cost more, or tighten deadlines and team hours".to_owned()),
-        ));
-    }
-    out
 }
 
 fn print_summary(out: &mut String, c: &Checked) {
@@ -369,16 +332,8 @@ fn print_summary(out: &mut String, c: &Checked) {
         "ok".to_owned()
     };
     let _ = writeln!(out, "{}: {status}", c.file.path.display());
-    if let Some(mc) = &c.mc {
-        let s = |sp: crate::scoring::monte_carlo::Spread| {
-            format!("{:>3} {:>3} {:>3}", sp.min, sp.median, sp.max)
-        };
-        let _ = writeln!(out, "  random play, {} runs (min median max):", mc.runs);
-        let _ = writeln!(out, "    loyalty     {}", s(mc.loyalty));
-        let _ = writeln!(out, "    stress      {}", s(mc.stress));
-        let _ = writeln!(out, "    priorities  {}", s(mc.priorities));
-        let _ = writeln!(out, "    overall     {}", s(mc.overall));
-        let _ = writeln!(out, "    passed      {:.1}%", mc.pass_rate() * 100.0);
+    if let Some(b) = &c.balance {
+        print_balance(out, b);
     }
     match &c.plans {
         None if c.file.resolved.is_some() => {
@@ -403,15 +358,122 @@ fn print_summary(out: &mut String, c: &Checked) {
                 }
                 Some(_) if file.plans.is_empty() => "none in the file".to_owned(),
                 Some(p) => format!(
-                    "{} of {} ran, {} matched their expectation",
+                    "{} of {} ran, {} matched their expectation on every seed played",
                     p.ran(),
                     file.plans.len(),
                     p.matched()
                 ),
             };
             let _ = writeln!(out, "  test plans ({}): {line}", file.path.display());
+            if let Some(p) = played {
+                for r in &p.results {
+                    print_plan(out, r);
+                }
+            }
         }
     }
+}
+
+fn print_balance(out: &mut String, b: &Balance) {
+    let s = |sp: crate::scoring::monte_carlo::Spread| {
+        format!("{:>3} {:>3} {:>3}", sp.min, sp.median, sp.max)
+    };
+    let mc = &b.random;
+    let _ = writeln!(
+        out,
+        "  random play, {} runs ({}), min median max:",
+        mc.runs,
+        Policy::Random.describe()
+    );
+    let _ = writeln!(out, "    loyalty     {}", s(mc.loyalty));
+    let _ = writeln!(out, "    stress      {}", s(mc.stress));
+    let _ = writeln!(out, "    priorities  {}", s(mc.priorities));
+    let _ = writeln!(out, "    overall     {}", s(mc.overall));
+    let _ = writeln!(
+        out,
+        "    passed      {:.1}%; a critical error in {:.1}% of runs",
+        mc.pass_rate() * 100.0,
+        mc.critical_rate() * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  players who never read the answers, {} runs each: passed (critical error)",
+        mc.runs
+    );
+    for m in &b.blind {
+        let _ = writeln!(
+            out,
+            "    {:<15} {:>5.1}%  ({:.0}%)  {}",
+            m.policy.name(),
+            m.pass_rate() * 100.0,
+            m.critical_rate() * 100.0,
+            m.policy.describe()
+        );
+    }
+    let g = b.greedy_scores;
+    let _ = writeln!(
+        out,
+        "  greedy player ({}): {} (loyalty {}, stress {}, priorities {})",
+        Policy::Greedy.describe(),
+        if b.greedy_passes { "passes" } else { "FAILS" },
+        g.loyalty,
+        g.stress,
+        g.priorities
+    );
+    let lb = b.longest_best;
+    let _ = writeln!(
+        out,
+        "  the best answer is the longest in {} of {} nodes with a choice",
+        lb.longest, lb.nodes
+    );
+}
+
+fn print_plan(out: &mut String, r: &PlanResult) {
+    let expect = match r.expect {
+        crate::scoring::plans::Expect::Pass => "pass",
+        crate::scoring::plans::Expect::Fail => "fail",
+    };
+    let verdict = match r.passed {
+        Some(true) => "passes",
+        Some(false) => "fails",
+        None => "not played to the end",
+    };
+    let margins = r
+        .scores
+        .map(|s| {
+            let m = r.pass_marks;
+            let one = |name: &str, got: u32, mark: u32| {
+                format!(
+                    "{name} {got}/{mark} ({:+})",
+                    i64::from(got) - i64::from(mark)
+                )
+            };
+            format!(
+                ": {}, {}, {}",
+                one("loyalty", s.loyalty, m.loyalty),
+                one("stress", s.stress, m.stress),
+                one("priorities", s.priorities, m.priorities)
+            )
+        })
+        .unwrap_or_default();
+    let critical = if r.critical_errors.is_empty() {
+        String::new()
+    } else {
+        format!("; critical error: {}", r.critical_errors.join("; "))
+    };
+    let seeds = 1 + r.other_seeds.len();
+    let held = r
+        .other_seeds
+        .iter()
+        .filter(|o| o.passed == r.passed && o.passed.is_some())
+        .count()
+        + usize::from(r.passed.is_some());
+    let _ = writeln!(
+        out,
+        "    {} \"{}\" (expects {expect}): {verdict}{margins}{critical}; same verdict on {held} of {seeds} seeds",
+        if r.matched { "ok  " } else { "FAIL" },
+        r.name
+    );
 }
 
 /// A bar on stderr that shows itself only once the work takes a while.

@@ -13,8 +13,9 @@ use super::args::PlayArgs;
 use super::profile::{career, open_store, print_notices, store_error};
 use super::{CliError, emit};
 use crate::career::{Career, Recorded, Store};
-use crate::engine::policy::{autoplay, parse_script, run_script};
-use crate::engine::{Action, DecisionKind, Outcome, Shift};
+use crate::engine::policy::autoplay;
+use crate::engine::script::{parse_script, run_script};
+use crate::engine::{Action, DecisionKind, Happening, Outcome, Shift};
 use crate::report::RunRecord;
 use crate::scenario::format_time as hhmm;
 use crate::scenario::{Resolved, Scenario, Stage, load_bytes, load_path};
@@ -32,7 +33,13 @@ struct PlayReport<'a> {
     end_reason: Option<crate::engine::EndReason>,
     ended_at: String,
     clients: Vec<ClientLine<'a>>,
+    /// Answers that no employer would tolerate; any one fails the run.
+    critical_errors: &'a [crate::scoring::assess::CriticalError],
     decisions: Vec<DecisionLine<'a>>,
+    /// What happened on its own, minute by minute: notifications (the
+    /// inbox), tasks arriving, finished or late, conversations opening,
+    /// replies timing out, clients lost.
+    happenings: Vec<HappeningLine>,
     best_plan: BestPlanLine<'a>,
     timeline: Vec<TimelinePoint<'a>>,
     /// With `--profile`: where the run was recorded and what it earned.
@@ -54,6 +61,77 @@ struct DecisionLine<'a> {
     text: &'a str,
     feedback: &'a str,
     tone: Option<crate::scenario::Tone>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical: Option<&'a str>,
+}
+
+/// One happening, for authors: what it was and the ids it concerns.
+#[derive(Serialize)]
+struct HappeningLine {
+    time: String,
+    /// `notified`, `task_arrived`, `task_done`, `task_late`,
+    /// `dialogue_opened`, `timed_out`, `client_lost` or `shift_ended`.
+    kind: &'static str,
+    /// The task, dialogue or client id, or the end reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// What the trainee reads.
+    text: String,
+}
+
+fn happening_line(sc: &Resolved, time: crate::scenario::Minute, h: &Happening) -> HappeningLine {
+    let (kind, id, text) = match h {
+        Happening::Notified(text) => ("notified", None, text.clone()),
+        Happening::TaskArrived(t) => (
+            "task_arrived",
+            Some(sc.tasks[*t].id.clone()),
+            format!(
+                "New task: “{}”, due {}",
+                sc.tasks[*t].title,
+                hhmm(sc.tasks[*t].deadline)
+            ),
+        ),
+        Happening::TaskDone(t) => (
+            "task_done",
+            Some(sc.tasks[*t].id.clone()),
+            format!("Done: “{}”", sc.tasks[*t].title),
+        ),
+        Happening::TaskLate(t) => (
+            "task_late",
+            Some(sc.tasks[*t].id.clone()),
+            format!("Late: “{}”", sc.tasks[*t].title),
+        ),
+        Happening::DialogueOpened(d) => {
+            let dl = &sc.dialogues[*d];
+            let who = &dl.nodes[dl.start].speaker;
+            (
+                "dialogue_opened",
+                Some(dl.id.clone()),
+                format!("{who}: “{}”", dl.nodes[dl.start].says),
+            )
+        }
+        Happening::TimedOut(d) => (
+            "timed_out",
+            Some(sc.dialogues[*d].id.clone()),
+            "No answer in time".to_owned(),
+        ),
+        Happening::ClientLost(c) => (
+            "client_lost",
+            Some(sc.clients[*c].id.clone()),
+            format!("{} is lost", sc.clients[*c].name),
+        ),
+        Happening::ShiftEnded(r) => (
+            "shift_ended",
+            Some(format!("{r:?}").to_lowercase()),
+            "The shift ends".to_owned(),
+        ),
+    };
+    HappeningLine {
+        time: hhmm(time),
+        kind,
+        id,
+        text,
+    }
 }
 
 #[derive(Serialize)]
@@ -110,7 +188,7 @@ pub fn run(args: PlayArgs, data: Option<PathBuf>, scenarios: &Path) -> Result<Ex
             (shift, format!("script:{}", path.display()))
         }
         None => {
-            let name = format!("{:?}", args.policy).to_lowercase();
+            let name = args.policy.name().to_owned();
             (
                 autoplay(Arc::clone(&resolved), args.seed, args.policy),
                 name,
@@ -149,7 +227,7 @@ pub fn run(args: PlayArgs, data: Option<PathBuf>, scenarios: &Path) -> Result<Ex
         });
         emit(&(serde_json::to_string(&report).expect("plain data serialises") + "\n"));
     } else {
-        let mut text = print_text(&resolved, &outcome, &assessment, &played_by);
+        let mut text = print_text(&resolved, &shift, &outcome, &assessment, &played_by);
         if let Some(r) = &recorded {
             text.push_str(&recorded_text(r));
         }
@@ -270,6 +348,12 @@ fn report<'a>(
                 lost: c.lost_at.is_some(),
             })
             .collect(),
+        critical_errors: &a.critical,
+        happenings: shift
+            .history()
+            .iter()
+            .map(|l| happening_line(sc, l.time, &l.happening))
+            .collect(),
         decisions: outcome
             .decisions
             .iter()
@@ -285,6 +369,7 @@ fn report<'a>(
                 text: &d.text,
                 feedback: &d.feedback,
                 tone: d.tone,
+                critical: d.critical.as_deref(),
             })
             .collect(),
         best_plan: BestPlanLine {
@@ -306,7 +391,13 @@ fn report<'a>(
     }
 }
 
-fn print_text(sc: &Resolved, outcome: &Outcome, a: &Assessment, played_by: &str) -> String {
+fn print_text(
+    sc: &Resolved,
+    shift: &Shift,
+    outcome: &Outcome,
+    a: &Assessment,
+    played_by: &str,
+) -> String {
     let mut out = String::new();
     let s = a.scores;
     let p = a.pass;
@@ -328,11 +419,44 @@ fn print_text(sc: &Resolved, outcome: &Outcome, a: &Assessment, played_by: &str)
         s.overall,
         if a.passed { "PASSED" } else { "NOT PASSED" }
     );
-    let _ = writeln!(out, "\nDecisions:");
-    for d in &outcome.decisions {
-        let _ = writeln!(out, "  {}  {}", hhmm(d.time), d.text);
-        if !d.feedback.is_empty() {
-            let _ = writeln!(out, "         {}", d.feedback);
+    for e in &a.critical {
+        let _ = writeln!(
+            out,
+            "  CRITICAL ERROR at {}: {} ({})",
+            hhmm(e.time),
+            e.said,
+            e.reason
+        );
+    }
+    // Happenings and decisions in one timeline; at the same minute what
+    // happened comes first, as the trainee saw it.
+    let _ = writeln!(
+        out,
+        "\nThe shift, minute by minute (* what happened, > what you did):"
+    );
+    let history = shift.history();
+    let (mut h, mut d) = (0, 0);
+    while h < history.len() || d < outcome.decisions.len() {
+        let take_happening = match history.get(h) {
+            Some(l) => l.after_decisions <= d,
+            None => false,
+        };
+        if take_happening {
+            let l = &history[h];
+            let line = happening_line(sc, l.time, &l.happening);
+            let _ = writeln!(out, "  {} * {}", line.time, line.text);
+            h += 1;
+        } else {
+            let dec = &outcome.decisions[d];
+            let tone = dec.tone.map(|t| format!(" [{t:?}]")).unwrap_or_default();
+            let _ = writeln!(out, "  {} > {}{tone}", hhmm(dec.time), dec.text);
+            if let Some(reason) = &dec.critical {
+                let _ = writeln!(out, "          CRITICAL: {reason}");
+            }
+            if !dec.feedback.is_empty() {
+                let _ = writeln!(out, "          {}", dec.feedback);
+            }
+            d += 1;
         }
     }
     if !a.plan_differences.is_empty() {

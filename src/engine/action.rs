@@ -4,13 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One thing the trainee does. `choice` is 1-based, counting the choices of a
-/// node in the order they are written in the scenario file.
+pub use crate::scenario::ChoiceRef;
+
+/// One thing the trainee does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Action {
-    /// Answer the open dialogue `dialogue` with its current node's choice.
-    Answer { dialogue: String, choice: usize },
+    /// Answer the open dialogue `dialogue` with one of its current node's
+    /// choices.
+    Answer { dialogue: String, choice: ChoiceRef },
+    /// Start a conversation the scenario offers the trainee (a call, a
+    /// visit, a proposal); dialogues wait meanwhile as for any answer.
+    Open { dialogue: String },
     /// Put a task at the end of a team member's queue.
     Assign { task: String, to: String },
     /// Work on a task yourself; dialogues wait meanwhile.
@@ -32,8 +37,37 @@ pub enum ActError {
     UnknownDialogue(String),
     #[error("dialogue `{0}` is not waiting for an answer")]
     DialogueNotOpen(String),
-    #[error("choice {choice} is not offered in dialogue `{dialogue}` right now")]
-    ChoiceNotOffered { dialogue: String, choice: usize },
+    #[error(
+        "node `{node}` of dialogue `{dialogue}` has {count} answer(s), so there is no answer {choice}"
+    )]
+    NoSuchChoice {
+        dialogue: String,
+        node: String,
+        choice: usize,
+        count: usize,
+    },
+    #[error(
+        "node `{node}` of dialogue `{dialogue}` has no answer with id `{id}` (its answers: {known})"
+    )]
+    UnknownChoiceId {
+        dialogue: String,
+        node: String,
+        id: String,
+        known: String,
+    },
+    #[error(
+        "answer {choice} of node `{node}` of dialogue `{dialogue}` is not offered right now: {why}"
+    )]
+    ChoiceNotOffered {
+        dialogue: String,
+        node: String,
+        choice: ChoiceRef,
+        why: &'static str,
+    },
+    #[error("dialogue `{0}` is not one the trainee can open")]
+    NoInitiative(String),
+    #[error("dialogue `{dialogue}` cannot be opened now: {why}")]
+    NotOffered { dialogue: String, why: &'static str },
     #[error("there is no task `{0}` in this scenario")]
     UnknownTask(String),
     #[error("task `{0}` has not arrived yet")]

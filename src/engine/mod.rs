@@ -14,8 +14,9 @@ mod action;
 mod outcome;
 pub mod policy;
 pub mod rules;
+pub mod script;
 mod shift;
 
-pub use action::{ActError, Action};
+pub use action::{ActError, Action, ChoiceRef};
 pub use outcome::*;
-pub use shift::{Conversation, Happening, Shift, ShiftError, TaskStatus};
+pub use shift::{Conversation, Happening, Logged, Shift, ShiftError, TaskStatus};

@@ -47,6 +47,10 @@ pub struct Decision {
     pub feedback: String,
     /// The tone of an answer; `None` for other decisions and timeouts.
     pub tone: Option<Tone>,
+    /// For an answer the author marks a critical error: why a real
+    /// employer would not tolerate it. A run with one cannot pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<String>,
 }
 
 /// Facts about one answer that stress handling is scored on.

@@ -1,5 +1,5 @@
 //! Players without a window: the built-in policies used by `play` and by the
-//! Monte Carlo of `check`, and timed scripts. A policy only reads the shift
+//! Monte Carlo of `check`, and the replay of a decision log. A policy only reads the shift
 //! and chooses [`Action`]s, exactly as a trainee in the game does; it has its
 //! own seeded generator, so the shift's draws do not depend on it.
 
@@ -9,11 +9,12 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::action::{ActError, Action};
+use super::action::{Action, ChoiceRef};
 use super::outcome::{Decision, DecisionKind};
+pub use super::script::ScriptError;
 use super::shift::{Shift, TaskStatus, roll};
-use crate::scenario::{EffectR, Minute, Resolved};
-use crate::scenario::{format_time as hhmm, parse_time as parse_hhmm};
+use crate::scenario::format_time as hhmm;
+use crate::scenario::{ChoiceR, EffectR, Minute, Resolved};
 
 /// How often a policy looks at the shift when nothing else happens.
 const LOOK_EVERY: Minute = 5;
@@ -30,9 +31,78 @@ pub enum Policy {
     /// whether a shift can be passed by chance.
     Random,
     /// Answers at once with the constructive choice that pleases the client
-    /// most; gives each task to whoever finishes it soonest, does it
-    /// themselves when nobody else can make the deadline.
+    /// most (never a critical error); gives each task to whoever finishes it
+    /// soonest, does it themselves when nobody else can make the deadline;
+    /// takes every initiative the shift offers when nothing else waits. The
+    /// line an author's best answers add up to.
     Greedy,
+    /// Never reads: always the longest answer offered, with the greedy
+    /// player's task handling. `check` warns when it passes.
+    Longest,
+    /// Never reads: always the shortest answer offered, with the greedy
+    /// player's task handling.
+    Shortest,
+    /// Never reads: a random answer at once, with the greedy player's task
+    /// handling.
+    RandomAnswers,
+    /// Never reads: always the first answer as the game shows it (shuffled
+    /// by the seed), with the greedy player's task handling.
+    FirstShown,
+}
+
+impl Policy {
+    /// The strategies that choose answers without reading them.
+    pub const CONTENT_BLIND: [Policy; 4] = [
+        Policy::Longest,
+        Policy::Shortest,
+        Policy::RandomAnswers,
+        Policy::FirstShown,
+    ];
+
+    /// What the policy does, in a line, for `check`'s report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Policy::First => {
+                "always the first answer as written, every task to the first colleague with its role"
+            }
+            Policy::Random => {
+                "answers late or early with any answer, hands tasks to anyone, drops or postpones some, at random"
+            }
+            Policy::Greedy => {
+                "the constructive answer that pleases the client most (never a critical one), each task to whoever finishes it soonest, every initiative taken"
+            }
+            Policy::Longest => {
+                "never reads: always the longest answer, with the greedy player's task handling"
+            }
+            Policy::Shortest => {
+                "never reads: always the shortest answer, with the greedy player's task handling"
+            }
+            Policy::RandomAnswers => {
+                "never reads: a random answer at once, with the greedy player's task handling"
+            }
+            Policy::FirstShown => {
+                "never reads: always the first answer shown on screen, with the greedy player's task handling"
+            }
+        }
+    }
+
+    /// The name `--policy` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::First => "first",
+            Policy::Random => "random",
+            Policy::Greedy => "greedy",
+            Policy::Longest => "longest",
+            Policy::Shortest => "shortest",
+            Policy::RandomAnswers => "random-answers",
+            Policy::FirstShown => "first-shown",
+        }
+    }
+
+    /// Handles tasks, breaks and initiatives as the greedy player does.
+    fn is_sensible(self) -> bool {
+        !matches!(self, Policy::First | Policy::Random)
+    }
 }
 
 /// Plays a whole shift with a policy.
@@ -71,17 +141,31 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
             if offered.is_empty() {
                 continue;
             }
+            let says = |i: usize| {
+                sc.dialogues[c.dialogue].nodes[c.node].choices[i]
+                    .say
+                    .chars()
+                    .count()
+            };
             let pick = match policy {
                 Policy::First => Some(offered[0]),
                 Policy::Random => {
                     chance(rng, 1, 2).then(|| offered[roll(rng, offered.len() as u64) as usize])
                 }
                 Policy::Greedy => Some(best_choice(shift, c.dialogue, c.node, &offered)),
+                // Ties go to the first written: a blind player has no better rule.
+                Policy::Longest => offered
+                    .iter()
+                    .copied()
+                    .max_by_key(|&i| (says(i), std::cmp::Reverse(i))),
+                Policy::Shortest => offered.iter().copied().min_by_key(|&i| (says(i), i)),
+                Policy::RandomAnswers => Some(offered[roll(rng, offered.len() as u64) as usize]),
+                Policy::FirstShown => shift.shown_choices(c).first().copied(),
             };
             if let Some(choice) = pick {
                 actions.push(Action::Answer {
                     dialogue: sc.dialogues[c.dialogue].id.clone(),
-                    choice: choice + 1,
+                    choice: ChoiceRef::Number(choice + 1),
                 });
             }
         }
@@ -104,11 +188,30 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
                 to: sc.team[m].id.clone(),
             }),
             Policy::Random => random_task_action(shift, t, rng, &mut myself_taken),
-            Policy::Greedy => greedy_task_action(shift, t, &mut myself_taken),
+            _ => greedy_task_action(shift, t, &mut myself_taken),
         };
         actions.extend(action);
     }
-    if policy == Policy::Greedy
+    let offers = shift.offered_initiatives();
+    let idle = !myself_taken && actions.is_empty() && shift.conversations().is_empty();
+    match policy {
+        Policy::Random if free && !offers.is_empty() && chance(rng, 1, 4) => {
+            let d = offers[roll(rng, offers.len() as u64) as usize];
+            actions.push(Action::Open {
+                dialogue: sc.dialogues[d].id.clone(),
+            });
+            return actions;
+        }
+        Policy::Random => {}
+        _ if idle && !offers.is_empty() => {
+            actions.push(Action::Open {
+                dialogue: sc.dialogues[offers[0]].id.clone(),
+            });
+            return actions;
+        }
+        _ => {}
+    }
+    if policy.is_sensible()
         && !myself_taken
         && shift.conversations().is_empty()
         && shift.stress() >= 60
@@ -125,10 +228,20 @@ fn chance(rng: &mut ChaCha8Rng, num: u64, den: u64) -> bool {
     roll(rng, den) < num
 }
 
-/// The constructive choice with the most loyalty for the dialogue's client;
-/// a destructive one only if nothing else is offered.
+/// The greedy player's answer at a conversation: [`best_answer`] among the
+/// offered choices.
 fn best_choice(shift: &Shift, dialogue: usize, node: usize, offered: &[usize]) -> usize {
-    let choices = &shift.scenario().dialogues[dialogue].nodes[node].choices;
+    best_answer(
+        &shift.scenario().dialogues[dialogue].nodes[node].choices,
+        offered,
+    )
+}
+
+/// The answer the author marks best, by its tone and effects: never a
+/// critical error if anything else is offered, a constructive tone before a
+/// destructive one, then the most loyalty and the least stress, then the
+/// first written. `offered` must not be empty.
+pub fn best_answer(choices: &[ChoiceR], offered: &[usize]) -> usize {
     let gain = |i: usize| -> i32 {
         choices[i]
             .effects
@@ -144,6 +257,7 @@ fn best_choice(shift: &Shift, dialogue: usize, node: usize, offered: &[usize]) -
         .iter()
         .max_by_key(|&&i| {
             (
+                choices[i].critical.is_none(),
                 choices[i].tone.is_constructive(),
                 gain(i),
                 std::cmp::Reverse(i),
@@ -232,78 +346,6 @@ fn random_task_action(
             })
         }
     }
-}
-
-/// One line of a script: at this shift time, do this.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimedAction {
-    /// "HH:MM"
-    pub at: String,
-    #[serde(rename = "do")]
-    pub action: Action,
-}
-
-/// A script line that could not be played.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScriptError {
-    #[error("the script is not valid RON: {0}")]
-    Syntax(String),
-    #[error("step {step}: `{at}` is not a time of the form HH:MM")]
-    BadTime { step: usize, at: String },
-    #[error(
-        "step {step} at {at} comes before the previous step's time; keep the steps in time order"
-    )]
-    OutOfOrder { step: usize, at: String },
-    #[error("step {step} at {at} was refused: {reason}")]
-    Refused {
-        step: usize,
-        at: String,
-        reason: Box<ActError>,
-    },
-}
-
-/// Reads a script: a RON list of `(at: "HH:MM", do: Action)`.
-pub fn parse_script(src: &str) -> Result<Vec<TimedAction>, ScriptError> {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(src)
-        .map_err(|e| ScriptError::Syntax(e.to_string()))
-}
-
-/// Plays a script: each step at its time, then the shift to its end. Steps
-/// are numbered from 1 in errors.
-pub fn run_script(
-    scenario: Arc<Resolved>,
-    seed: u64,
-    script: &[TimedAction],
-) -> Result<Shift, ScriptError> {
-    let mut shift = Shift::from_resolved(scenario, seed);
-    let mut last = 0;
-    for (i, step) in script.iter().enumerate() {
-        let (step_no, at) = (i + 1, step.at.clone());
-        let time = parse_hhmm(&step.at).ok_or_else(|| ScriptError::BadTime {
-            step: step_no,
-            at: at.clone(),
-        })?;
-        if time < last {
-            return Err(ScriptError::OutOfOrder { step: step_no, at });
-        }
-        last = time;
-        shift.advance_to(time);
-        if shift.is_over() {
-            break;
-        }
-        shift
-            .act(step.action.clone())
-            .map_err(|reason| ScriptError::Refused {
-                step: step_no,
-                at,
-                reason: Box::new(reason),
-            })?;
-    }
-    shift.finish();
-    Ok(shift)
 }
 
 /// Replays the trainee's decisions of a shift on a (possibly edited)

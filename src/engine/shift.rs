@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
-use super::action::{ActError, Action};
+use super::action::{ActError, Action, ChoiceRef};
 use super::outcome::*;
 use super::rules::{self, POINT};
 use crate::scenario::{ConditionR, EffectR, Minute, Resolved, Scenario, Tier};
@@ -32,6 +32,15 @@ pub enum Happening {
     TimedOut(usize),
     ClientLost(usize),
     ShiftEnded(EndReason),
+}
+
+/// A happening with when it happened: its minute, and how many decisions
+/// the log held by then (what an answer sets off comes after the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub time: Minute,
+    pub after_decisions: usize,
+    pub happening: Happening,
 }
 
 /// Where a task stands.
@@ -126,6 +135,9 @@ pub struct Shift {
     break_until: Option<Minute>,
     events: Vec<EventState>,
     conversations: Vec<Conversation>,
+    /// When each dialogue was first opened (by an event or by the trainee);
+    /// once opened, its initiative is no longer offered.
+    opened_at: Vec<Option<Minute>>,
     /// Stress thresholds that conditions test, in internal units.
     thresholds: Vec<i64>,
     danger_minutes: u32,
@@ -135,6 +147,8 @@ pub struct Shift {
     hours_changes: Vec<HoursChange>,
     inbox: Vec<(Minute, String)>,
     happenings: Vec<Happening>,
+    /// Every happening with its moment, for `play` and authors.
+    history: Vec<Logged>,
 }
 
 impl Shift {
@@ -228,6 +242,7 @@ impl Shift {
             break_until: None,
             events,
             conversations: Vec::new(),
+            opened_at: vec![None; sc.dialogues.len()],
             thresholds,
             danger_minutes: 0,
             decisions: Vec::new(),
@@ -236,6 +251,7 @@ impl Shift {
             hours_changes: Vec::new(),
             inbox: Vec::new(),
             happenings: Vec::new(),
+            history: Vec::new(),
             sc,
         };
         shift.sample();
@@ -299,6 +315,13 @@ impl Shift {
     pub fn task_arrived_at(&self, task: usize) -> Option<Minute> {
         self.tasks[task].arrived_at
     }
+    pub fn task_done_at(&self, task: usize) -> Option<Minute> {
+        self.tasks[task].done_at
+    }
+    /// When the dialogue was first opened this shift, if it was.
+    pub fn dialogue_opened_at(&self, dialogue: usize) -> Option<Minute> {
+        self.opened_at[dialogue]
+    }
     pub fn member_minutes_left(&self, member: usize) -> u32 {
         self.members[member].minutes_left
     }
@@ -337,6 +360,19 @@ impl Shift {
     pub fn take_happenings(&mut self) -> Vec<Happening> {
         std::mem::take(&mut self.happenings)
     }
+    /// Everything that happened so far, in order.
+    pub fn history(&self) -> &[Logged] {
+        &self.history
+    }
+
+    fn happen(&mut self, h: Happening) {
+        self.history.push(Logged {
+            time: self.now,
+            after_decisions: self.decisions.len(),
+            happening: h.clone(),
+        });
+        self.happenings.push(h);
+    }
 
     /// The choices of a conversation's node the trainee can pick now, as
     /// 0-based indices in authored order. In the danger zone one
@@ -355,6 +391,45 @@ impl Shift {
             offered.remove(pos);
         }
         offered
+    }
+
+    /// The offered choices of a conversation in the order the game shows
+    /// them: shuffled by the run's seed, so an answer's place on screen
+    /// says nothing about it. The same seed, dialogue and node give the same
+    /// order; scripts and run records keep the file's numbering.
+    pub fn shown_choices(&self, conversation: &Conversation) -> Vec<usize> {
+        let d = &self.sc.dialogues[conversation.dialogue];
+        let node = &d.nodes[conversation.node];
+        let mut shown = self.offered_choices(conversation);
+        shuffle(&mut shown, self.seed, &d.id, &node.id);
+        shown
+    }
+
+    /// The dialogues the trainee can open now, in scenario order: their
+    /// initiative's condition holds, they have never been opened, the
+    /// client is still with us.
+    pub fn offered_initiatives(&self) -> Vec<usize> {
+        (0..self.sc.dialogues.len())
+            .filter(|&d| {
+                self.sc.dialogues[d].initiative.is_some() && self.initiative_refusal(d).is_none()
+            })
+            .collect()
+    }
+
+    /// Why dialogue `d`, which has an initiative, cannot be opened by the
+    /// trainee now, or `None`.
+    fn initiative_refusal(&self, d: usize) -> Option<&'static str> {
+        let dialogue = &self.sc.dialogues[d];
+        let initiative = dialogue.initiative.as_ref()?;
+        if self.opened_at[d].is_some() {
+            Some("it has already taken place today")
+        } else if dialogue.client.is_some_and(|c| self.lost_at[c].is_some()) {
+            Some("the client has left")
+        } else if initiative.when.as_ref().is_some_and(|c| !self.holds(c)) {
+            Some("its moment has not come, or has passed")
+        } else {
+            None
+        }
     }
 
     /// When each task is expected to finish if nothing changes: the queue of
@@ -675,7 +750,7 @@ impl Shift {
         if reason == EndReason::Burnout {
             self.notify("You burned out: the shift is over for you.".to_owned());
         }
-        self.happenings.push(Happening::ShiftEnded(reason));
+        self.happen(Happening::ShiftEnded(reason));
     }
 
     fn sample(&mut self) {
@@ -744,7 +819,7 @@ impl Shift {
 
     fn notify(&mut self, text: String) {
         self.inbox.push((self.now, text.clone()));
-        self.happenings.push(Happening::Notified(text));
+        self.happen(Happening::Notified(text));
     }
 
     fn change_loyalty(&mut self, client: usize, delta: i32) {
@@ -761,7 +836,7 @@ impl Shift {
         self.lost_at[client] = Some(self.now);
         let name = self.sc.clients[client].name.clone();
         self.notify(format!("{name} has had enough and moves to a competitor."));
-        self.happenings.push(Happening::ClientLost(client));
+        self.happen(Happening::ClientLost(client));
         for t in 0..self.tasks.len() {
             if self.sc.tasks[t].client == Some(client) && self.tasks[t].done_at.is_none() {
                 self.unassign(t);
@@ -779,7 +854,7 @@ impl Shift {
             return;
         }
         self.tasks[t].arrived_at = Some(self.now);
-        self.happenings.push(Happening::TaskArrived(t));
+        self.happen(Happening::TaskArrived(t));
         // Work that arrives at or after its deadline is late on arrival.
         if self.tasks[t].deadline <= self.now {
             self.make_late(t);
@@ -793,7 +868,7 @@ impl Shift {
         self.unassign(t);
         self.tasks[t].worker = worker;
         self.tasks[t].done_at = Some(self.now);
-        self.happenings.push(Happening::TaskDone(t));
+        self.happen(Happening::TaskDone(t));
         if !self.tasks[t].late
             && let Some(c) = task.client
         {
@@ -807,7 +882,7 @@ impl Shift {
         let sc = Arc::clone(&self.sc);
         let task = &sc.tasks[t];
         self.tasks[t].late = true;
-        self.happenings.push(Happening::TaskLate(t));
+        self.happen(Happening::TaskLate(t));
         if let Some(c) = task.client {
             self.change_loyalty(c, -rules::late_cost(task.priority, sc.clients[c].tier));
         }
@@ -839,7 +914,8 @@ impl Shift {
         }
         let c = self.conversation_at(d, dialogue.start);
         self.conversations.push(c);
-        self.happenings.push(Happening::DialogueOpened(d));
+        self.opened_at[d].get_or_insert(self.now);
+        self.happen(Happening::DialogueOpened(d));
     }
 
     fn conversation_at(&self, dialogue: usize, node: usize) -> Conversation {
@@ -883,6 +959,7 @@ impl Shift {
                 dialogue: dialogue.id.clone(),
                 node: node.id.clone(),
             },
+            critical: None,
             text: format!("No answer to {} within {minutes} min", node.speaker),
             feedback: format!(
                 "{} waited {minutes} minutes for an answer and decided without you. A short holding reply is better than silence.",
@@ -890,7 +967,7 @@ impl Shift {
             ),
             tone: None,
         });
-        self.happenings.push(Happening::TimedOut(c.dialogue));
+        self.happen(Happening::TimedOut(c.dialogue));
         self.go_to(i, node.timeout_next);
         self.apply(&node.on_timeout);
     }
@@ -917,8 +994,24 @@ impl Shift {
         if self.end_reason.is_some() {
             return Err(ActError::ShiftOver);
         }
-        let (text, feedback, tone) = match &action {
-            Action::Answer { dialogue, choice } => self.answer(dialogue, *choice)?,
+        let mut action = action;
+        let Done {
+            text,
+            feedback,
+            tone,
+            critical,
+        } = match &action {
+            Action::Answer { dialogue, choice } => {
+                let (done, canonical) = self.answer(dialogue, choice)?;
+                // The log names the answer by its id where it has one, so
+                // a replay on a version with reordered answers plays it.
+                action = Action::Answer {
+                    dialogue: dialogue.clone(),
+                    choice: canonical,
+                };
+                done
+            }
+            Action::Open { dialogue } => self.open_initiative(dialogue)?,
             Action::Assign { task, to } => self.assign(task, to)?,
             Action::DoMyself { task } => self.do_myself(task)?,
             Action::MoveDeadline { task, to } => self.move_deadline(task, to)?,
@@ -931,6 +1024,7 @@ impl Shift {
             text,
             feedback,
             tone,
+            critical,
         });
         // What the action set off (flags, new dialogues) happens now.
         self.fire_events();
@@ -963,11 +1057,13 @@ impl Shift {
         }
     }
 
+    /// Answers an open conversation; also returns how the log names the
+    /// answer (its id, or its number when it has none).
     fn answer(
         &mut self,
         dialogue: &str,
-        choice: usize,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+        choice: &ChoiceRef,
+    ) -> Result<(Done, ChoiceRef), ActError> {
         let sc = Arc::clone(&self.sc);
         let d = sc
             .dialogues
@@ -981,31 +1077,90 @@ impl Shift {
             .ok_or_else(|| ActError::DialogueNotOpen(dialogue.to_owned()))?;
         self.ensure_free()?;
         let c = self.conversations[i].clone();
-        let offered = self.offered_choices(&c);
-        let picked = choice
-            .checked_sub(1)
-            .filter(|ix| offered.contains(ix))
-            .ok_or(ActError::ChoiceNotOffered {
-                dialogue: dialogue.to_owned(),
-                choice,
-            })?;
         let node = &sc.dialogues[d].nodes[c.node];
+        let picked = match choice {
+            ChoiceRef::Number(n) => n
+                .checked_sub(1)
+                .filter(|&ix| ix < node.choices.len())
+                .ok_or_else(|| ActError::NoSuchChoice {
+                    dialogue: dialogue.to_owned(),
+                    node: node.id.clone(),
+                    choice: *n,
+                    count: node.choices.len(),
+                })?,
+            ChoiceRef::Id(id) => node
+                .choices
+                .iter()
+                .position(|ch| ch.id.as_deref() == Some(id))
+                .ok_or_else(|| ActError::UnknownChoiceId {
+                    dialogue: dialogue.to_owned(),
+                    node: node.id.clone(),
+                    id: id.clone(),
+                    known: known_choices(node),
+                })?,
+        };
+        if !self.offered_choices(&c).contains(&picked) {
+            let why = if node.choices[picked]
+                .when
+                .as_ref()
+                .is_some_and(|w| !self.holds(w))
+            {
+                "its condition (`when`) does not hold"
+            } else {
+                "stress is in the danger zone and panic hides it"
+            };
+            return Err(ActError::ChoiceNotOffered {
+                dialogue: dialogue.to_owned(),
+                node: node.id.clone(),
+                choice: choice.clone(),
+                why,
+            });
+        }
         let ch = &node.choices[picked];
         self.record_answer(&c, Some(ch.tone));
         self.go_to(i, ch.next);
         self.apply(&ch.effects);
+        let canonical = match &ch.id {
+            Some(id) => ChoiceRef::Id(id.clone()),
+            None => ChoiceRef::Number(picked + 1),
+        };
         Ok((
-            format!("Answered {}: “{}”", node.speaker, ch.say),
-            ch.feedback.clone(),
-            Some(ch.tone),
+            Done {
+                text: format!("Answered {}: “{}”", node.speaker, ch.say),
+                feedback: ch.feedback.clone(),
+                tone: Some(ch.tone),
+                critical: ch.critical.clone(),
+            },
+            canonical,
         ))
     }
 
-    fn assign(
-        &mut self,
-        task: &str,
-        to: &str,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+    /// Opens a conversation the scenario offers the trainee.
+    fn open_initiative(&mut self, dialogue: &str) -> Result<Done, ActError> {
+        let sc = Arc::clone(&self.sc);
+        let d = sc
+            .dialogues
+            .iter()
+            .position(|d| d.id == dialogue)
+            .ok_or_else(|| ActError::UnknownDialogue(dialogue.to_owned()))?;
+        let Some(initiative) = &sc.dialogues[d].initiative else {
+            return Err(ActError::NoInitiative(dialogue.to_owned()));
+        };
+        if let Some(why) = self.initiative_refusal(d) {
+            return Err(ActError::NotOffered {
+                dialogue: dialogue.to_owned(),
+                why,
+            });
+        }
+        self.ensure_free()?;
+        self.open_dialogue(d);
+        Ok(Done::plain(
+            initiative.label.clone(),
+            "You opened this conversation yourself: what you say next decides whether the initiative was worth it.".to_owned(),
+        ))
+    }
+
+    fn assign(&mut self, task: &str, to: &str) -> Result<Done, ActError> {
         let t = self.find_task(task)?;
         let sc = Arc::clone(&self.sc);
         let m = sc
@@ -1044,17 +1199,13 @@ impl Shift {
                 member.name, self.members[m].minutes_left
             ),
         };
-        Ok((
+        Ok(Done::plain(
             format!("Gave “{}” to {}", spec.title, member.name),
             feedback,
-            None,
         ))
     }
 
-    fn do_myself(
-        &mut self,
-        task: &str,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+    fn do_myself(&mut self, task: &str) -> Result<Done, ActError> {
         let t = self.find_task(task)?;
         self.ensure_free()?;
         if self.trainee_minutes == 0 {
@@ -1075,14 +1226,13 @@ impl Shift {
                 hhmm(self.tasks[t].deadline)
             ),
         };
-        Ok((format!("Took on “{}” yourself", spec.title), feedback, None))
+        Ok(Done::plain(
+            format!("Took on “{}” yourself", spec.title),
+            feedback,
+        ))
     }
 
-    fn move_deadline(
-        &mut self,
-        task: &str,
-        to: &str,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+    fn move_deadline(&mut self, task: &str, to: &str) -> Result<Done, ActError> {
         let t = self.find_task(task)?;
         let new = parse_hhmm(to).ok_or_else(|| ActError::BadTime(to.to_owned()))?;
         let current = self.tasks[t].deadline;
@@ -1115,21 +1265,17 @@ impl Shift {
                     .to_owned()
             }
         };
-        Ok((
+        Ok(Done::plain(
             format!(
                 "Moved the deadline of “{}” from {} to {to}",
                 spec.title,
                 hhmm(current)
             ),
             feedback,
-            None,
         ))
     }
 
-    fn drop_task(
-        &mut self,
-        task: &str,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+    fn drop_task(&mut self, task: &str) -> Result<Done, ActError> {
         let t = self.find_task(task)?;
         self.unassign(t);
         self.tasks[t].dropped = true;
@@ -1143,13 +1289,10 @@ impl Shift {
                 hhmm(self.tasks[t].deadline)
             )
         };
-        Ok((format!("Dropped “{}”", spec.title), feedback, None))
+        Ok(Done::plain(format!("Dropped “{}”", spec.title), feedback))
     }
 
-    fn take_break(
-        &mut self,
-        minutes: u32,
-    ) -> Result<(String, String, Option<crate::scenario::Tone>), ActError> {
+    fn take_break(&mut self, minutes: u32) -> Result<Done, ActError> {
         if !rules::BREAK_MINUTES.contains(&minutes) {
             return Err(ActError::BadBreak(minutes));
         }
@@ -1163,7 +1306,10 @@ impl Shift {
                 self.conversations.len()
             )
         };
-        Ok((format!("Took a {minutes}-minute break"), feedback, None))
+        Ok(Done::plain(
+            format!("Took a {minutes}-minute break"),
+            feedback,
+        ))
     }
 
     // ----- the result --------------------------------------------------------
@@ -1211,6 +1357,54 @@ impl Shift {
             timeline: self.timeline.clone(),
             hours_changes: self.hours_changes.clone(),
         }
+    }
+}
+
+/// What an action did, for the decision log.
+struct Done {
+    text: String,
+    feedback: String,
+    tone: Option<crate::scenario::Tone>,
+    critical: Option<String>,
+}
+
+impl Done {
+    /// A decision that is not an answer: no tone, never critical.
+    fn plain(text: String, feedback: String) -> Done {
+        Done {
+            text,
+            feedback,
+            tone: None,
+            critical: None,
+        }
+    }
+}
+
+/// A node's answers as `1 `id`, 2, ...` for messages.
+fn known_choices(node: &crate::scenario::NodeR) -> String {
+    node.choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match &c.id {
+            Some(id) => format!("{} `{id}`", i + 1),
+            None => format!("{}", i + 1),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Shuffles `items` by a generator seeded from the run's seed and the
+/// node's place, never from the shift's own generator: showing answers
+/// must not change what the shift draws.
+fn shuffle(items: &mut [usize], seed: u64, dialogue: &str, node: &str) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in dialogue.bytes().chain([0]).chain(node.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(h);
+    for i in (1..items.len()).rev() {
+        let j = roll(&mut rng, (i + 1) as u64) as usize;
+        items.swap(i, j);
     }
 }
 

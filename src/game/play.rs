@@ -158,7 +158,7 @@ pub enum Command {
         seed: u64,
     },
     /// Answer conversation `conversation` with the `n`-th offered choice
-    /// (0-based, in the order shown).
+    /// (0-based, in the order shown, which the seed shuffles).
     Answer {
         conversation: usize,
         n: usize,
@@ -291,6 +291,13 @@ fn read_keys(
     if keys.just_pressed(KeyCode::KeyB) {
         out.write(Command::Act(Action::TakeBreak { minutes: 15 }));
     }
+    if keys.just_pressed(KeyCode::KeyO)
+        && let Some(&d) = active.shift.offered_initiatives().first()
+    {
+        out.write(Command::Act(Action::Open {
+            dialogue: active.shift.scenario().dialogues[d].id.clone(),
+        }));
+    }
 }
 
 /// Moves a selection up or down a list of `len`, keeping it in range.
@@ -363,13 +370,14 @@ fn apply_to_shift(
             let Some(c) = active.shift.conversations().get(*conversation).cloned() else {
                 return;
             };
-            let offered = active.shift.offered_choices(&c);
-            let Some(&choice) = offered.get(*n) else {
+            // The keys and clicks follow the order shown on screen.
+            let shown = active.shift.shown_choices(&c);
+            let Some(&choice) = shown.get(*n) else {
                 return;
             };
             let action = Action::Answer {
                 dialogue: active.shift.scenario().dialogues[c.dialogue].id.clone(),
-                choice: choice + 1,
+                choice: crate::engine::ChoiceRef::Number(choice + 1),
             };
             active.notice = active.shift.act(action).err().and_then(refused);
         }

@@ -46,6 +46,10 @@ pub struct ScenarioSummary {
     pub stage: Stage,
     pub runs: usize,
     pub passed: usize,
+    /// Runs failed by a critical error (whatever their scores).
+    pub critical: usize,
+    /// Each critical error with the runs it happened in, most frequent first.
+    pub critical_errors: Vec<(String, String, usize)>,
     /// Overall, loyalty, stress handling, prioritisation: every run's score.
     pub overall: Vec<u32>,
     pub loyalty: Vec<u32>,
@@ -79,6 +83,11 @@ pub fn scenario_summaries(runs: &[RunRecord]) -> Vec<ScenarioSummary> {
                 stage: first.scenario.stage,
                 runs: runs.len(),
                 passed: runs.iter().filter(|r| r.passed).count(),
+                critical: runs
+                    .iter()
+                    .filter(|r| !r.critical_errors.is_empty())
+                    .count(),
+                critical_errors: critical_errors(&runs),
                 overall: sorted(|r| r.scores.overall),
                 loyalty: sorted(|r| r.scores.loyalty),
                 stress: sorted(|r| r.scores.stress),
@@ -87,6 +96,26 @@ pub fn scenario_summaries(runs: &[RunRecord]) -> Vec<ScenarioSummary> {
             }
         })
         .collect()
+}
+
+/// Each critical error (what was said, and why) with the number of runs it
+/// happened in.
+fn critical_errors(runs: &[&RunRecord]) -> Vec<(String, String, usize)> {
+    let mut found: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for run in runs {
+        let mut seen = Vec::new();
+        for e in &run.critical_errors {
+            let key = (e.said.clone(), e.reason.clone());
+            if !seen.contains(&key) {
+                seen.push(key.clone());
+                *found.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let mut list: Vec<(String, String, usize)> =
+        found.into_iter().map(|((s, r), n)| (s, r, n)).collect();
+    list.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    list
 }
 
 /// Answers in a destructive tone and timeouts, counted once per run.
@@ -153,6 +182,7 @@ fn tone_name(tone: Option<Tone>) -> &'static str {
         Some(Tone::Calm) => "calm",
         Some(Tone::Assertive) => "assertive",
         Some(Tone::Empathetic) => "empathetic",
+        Some(Tone::Placating) => "placating",
     }
 }
 
@@ -325,6 +355,25 @@ pub fn cohort_report(runs: &[RunRecord], profiles: &Profiles) -> String {
             ("Stress handling", &s.stress),
             ("Prioritisation", &s.priorities),
         ]));
+        if s.critical > 0 {
+            let _ = writeln!(
+                h,
+                "<h3>Critical errors</h3>\n<p class=\"sub\">{} of {} runs ({}%) failed on an answer no employer would tolerate, whatever their scores.</p>\n<table>\n<thead><tr><th class=\"num\">Runs</th><th>Said</th><th>Why it is critical</th></tr></thead>\n<tbody>",
+                s.critical,
+                s.runs,
+                percent(s.critical, s.runs)
+            );
+            for (said, reason, n) in s.critical_errors.iter().take(6) {
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"num\">{n} ({}%)</td><td>{}</td><td class=\"feedback\">{}</td></tr>",
+                    percent(*n, s.runs),
+                    escape(said),
+                    escape(reason)
+                );
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
         if s.wrong.is_empty() {
             h.push_str("<p>No destructive answers or timeouts in these runs.</p>\n");
         } else {

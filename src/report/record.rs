@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::{DecisionKind, Outcome};
 use crate::scenario::{PassMarks, Scenario, Stage};
-use crate::scoring::assess::{Assessment, Scores};
+use crate::scoring::assess::{Assessment, CriticalError, Scores};
 
 /// The version of the record file format. Readers accept this version and
 /// refuse others with a message that names both.
@@ -45,7 +45,12 @@ pub struct RunRecord {
     pub finished_at: Timestamp,
     pub scores: Scores,
     pub pass: PassMarks,
+    /// Every score at its mark and no critical error.
     pub passed: bool,
+    /// Answers no employer would tolerate; any one fails the run. (Records
+    /// written before critical errors existed have none.)
+    #[serde(default)]
+    pub critical_errors: Vec<CriticalError>,
     /// Everything the shift left behind: the decision log (actions and
     /// timeouts, with their text, feedback and tone), the timeline of
     /// loyalty and stress, the clients and tasks at the end.
@@ -83,6 +88,7 @@ impl RunRecord {
             scores: assessment.scores,
             pass: assessment.pass,
             passed: assessment.passed,
+            critical_errors: assessment.critical.clone(),
             outcome,
         }
     }

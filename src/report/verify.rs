@@ -32,6 +32,8 @@ pub enum FindingKind {
     PassMarks,
     /// The pass verdict is not what the scores give.
     Verdict,
+    /// The critical errors are not the ones the replay gives.
+    Critical,
 }
 
 /// One way a record differs from its replay.
@@ -257,6 +259,26 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
             ),
         ));
     }
+    if run.critical_errors != a.critical {
+        let said = |list: &[crate::scoring::assess::CriticalError]| {
+            if list.is_empty() {
+                "none".to_owned()
+            } else {
+                list.iter()
+                    .map(|e| format!("{} “{}”", format_time(e.time), e.reason))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        out.push(finding(
+            FindingKind::Critical,
+            format!(
+                "critical errors: the record lists {}, the replay gives {}",
+                said(&run.critical_errors),
+                said(&a.critical)
+            ),
+        ));
+    }
     if run.passed != a.passed {
         out.push(finding(
             FindingKind::Verdict,
@@ -334,12 +356,15 @@ fn check_answers(run: &RunRecord, out: &mut Vec<Finding>) {
 /// own scores and marks.
 fn check_verdict_consistency(run: &RunRecord, out: &mut Vec<Finding>) {
     let (s, p) = (run.scores, run.pass);
-    let passes = s.loyalty >= p.loyalty && s.stress >= p.stress && s.priorities >= p.priorities;
+    let passes = run.critical_errors.is_empty()
+        && s.loyalty >= p.loyalty
+        && s.stress >= p.stress
+        && s.priorities >= p.priorities;
     if passes != run.passed {
         out.push(finding(
             FindingKind::Verdict,
             format!(
-                "the record says {}, but its own scores against its pass marks are {}",
+                "the record says {}, but its own scores against its pass marks (and its critical errors) are {}",
                 verdict(run.passed),
                 verdict(passes)
             ),

@@ -90,6 +90,8 @@ codes! {
     UnknownDialogue = "KAM0015", Error, "unknown dialogue";
     /// `Flag("x")` is tested but no effect ever `Set`s it.
     FlagNeverSet = "KAM0016", Warning, "flag is never set";
+    /// `Set("x")` but no condition ever tests `Flag("x")`.
+    FlagNeverTested = "KAM0017", Warning, "flag is never tested";
 
     /// A task's role that nobody in the team has.
     UnknownRole = "KAM0020", Error, "nobody has this role";
@@ -110,6 +112,12 @@ codes! {
     ZeroReplyTime = "KAM0033", Error, "reply_within is zero";
     /// A node with no choices and no `reply_within`: the trainee is stuck.
     NodeWithoutAnswers = "KAM0034", Error, "node has no way out";
+    /// A choice without `feedback`: the debrief cannot say why it was good or bad.
+    ChoiceWithoutFeedback = "KAM0035", Warning, "answer without feedback";
+    /// `critical: ""`: a critical error must say why.
+    CriticalWithoutReason = "KAM0036", Error, "critical error without a reason";
+    /// A node with a single answer: there is nothing to decide.
+    SingleAnswer = "KAM0037", Warning, "node offers one answer";
 
     /// A loyalty, threshold, stress or pass mark outside 0..=100.
     OutOfRange = "KAM0040", Error, "value out of range";
@@ -119,6 +127,8 @@ codes! {
     BadHours = "KAM0043", Error, "invalid effort or hours";
     ZeroWeight = "KAM0044", Warning, "client weight is zero";
     ZeroScoringWeights = "KAM0045", Error, "all scoring weights are zero";
+    /// `language` that is not a BCP 47 tag such as `en` or `ru`.
+    UnknownLanguage = "KAM0046", Warning, "language is not a language tag";
 
     TaskNeverAdded = "KAM0050", Warning, "task is never added";
     DialogueNeverStarted = "KAM0051", Warning, "dialogue is never started";
@@ -154,6 +164,16 @@ codes! {
     PlansWithoutScenario = "KAM0906", Warning, "plans file without a scenario";
     /// A plans file with an empty list: it tests nothing.
     NoPlans = "KAM0907", Warning, "plans file holds no plans";
+    /// A test plan refused or ending otherwise on some of the seeds `check` plays it on.
+    PlanSeedDependent = "KAM0908", Error, "plan does not hold on every seed";
+    /// A plan step names an answer by number where the node's answers have ids.
+    AnswerByNumber = "KAM0909", Warning, "answer named by number";
+    /// Emitted by `check`: a strategy that never reads the answers passes too often.
+    ContentBlindPasses = "KAM0910", Warning, "a strategy that does not read passes";
+    /// Emitted by `check`: the answer the author marks best is mostly the longest.
+    BestIsLongest = "KAM0911", Warning, "the best answer is the longest";
+    /// A plan step with both or neither of `at` and `on`, or `wait` with `at`.
+    BadStep = "KAM0912", Error, "plan step timed wrongly";
 }
 
 impl fmt::Display for Code {

@@ -81,7 +81,7 @@ pub fn load_str(path: &Path, src: &str) -> Loaded {
             path,
             "the file is empty",
             Some(
-                "a scenario file holds one `Scenario(...)`; start from `scenarios/reference-late-shipment.ron`"
+                "a scenario file holds one `Scenario(...)`; start from `docs/reference/reference-late-shipment.ron`"
                     .to_owned(),
             ),
         ));
@@ -388,7 +388,7 @@ fn type_help(code: &ron::Error) -> &'static str {
             "write a struct in parentheses here: `(name: value, ...)`"
         }
         E::IntegerOutOfBounds => "the number is too large or negative where only 0 and up fit",
-        _ => "check the value against the format in `scenarios/reference-late-shipment.ron`",
+        _ => "check the value against the format in `docs/reference/reference-late-shipment.ron`",
     }
 }
 

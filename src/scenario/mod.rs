@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use kam_trainer::scenario::load_path;
-//! let loaded = load_path("scenarios/reference-late-shipment.ron".as_ref());
+//! let loaded = load_path("docs/reference/reference-late-shipment.ron".as_ref());
 //! eprint!("{}", loaded.render_diagnostics());
 //! if let Some(resolved) = &loaded.resolved {
 //!     println!("{} tasks", resolved.tasks.len());

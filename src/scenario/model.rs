@@ -230,7 +230,24 @@ pub struct Dialogue {
     pub client: Option<String>,
     /// The id of the first node.
     pub start: String,
+    /// The trainee may open this conversation themselves (a call, a visit,
+    /// a proposal nobody asked for) while the initiative's condition holds.
+    #[serde(default)]
+    pub initiative: Option<Initiative>,
     pub nodes: Vec<Node>,
+}
+
+/// A conversation the trainee can start: offered on the shift screen while
+/// `when` holds (always, without it), until the dialogue has been opened
+/// once, by the trainee or by an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Initiative {
+    /// What the trainee does, as the shift screen offers it: "Call Granel
+    /// now about the late shipment".
+    pub label: String,
+    #[serde(default)]
+    pub when: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,6 +270,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    /// A name for the answer that stays when answers are added or
+    /// reordered: scripts, test plans and run records use it.
+    #[serde(default)]
+    pub id: Option<String>,
     pub say: String,
     pub tone: Tone,
     #[serde(default)]
@@ -263,9 +284,79 @@ pub struct Choice {
     pub next: Option<String>,
     #[serde(default)]
     pub feedback: String,
+    /// This answer is what a real employer would not tolerate (a discount
+    /// beyond the trainee's mandate, a lie to a client, another client's
+    /// prices disclosed): why, in a sentence. A run with one cannot pass.
+    #[serde(default)]
+    pub critical: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which answer of a node: its `id`, or its number counting from 1 in the
+/// order the answers are written in the scenario file (whatever order the
+/// game shows them in).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ChoiceRef {
+    Number(usize),
+    Id(String),
+}
+
+impl ChoiceRef {
+    /// The plain name: the id, or the number as text.
+    pub fn key(&self) -> String {
+        match self {
+            ChoiceRef::Number(n) => n.to_string(),
+            ChoiceRef::Id(id) => id.clone(),
+        }
+    }
+
+    /// The 0-based index of the answer among `ids` (each answer's id, if
+    /// any), counting `count` answers.
+    pub fn index_in<'a>(
+        &self,
+        count: usize,
+        mut ids: impl Iterator<Item = Option<&'a str>>,
+    ) -> Option<usize> {
+        match self {
+            ChoiceRef::Number(n) => n.checked_sub(1).filter(|&i| i < count),
+            ChoiceRef::Id(id) => ids.position(|c| c == Some(id.as_str())),
+        }
+    }
+}
+
+impl std::fmt::Display for ChoiceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChoiceRef::Number(n) => write!(f, "{n}"),
+            ChoiceRef::Id(id) => write!(f, "`{id}`"),
+        }
+    }
+}
+
+impl From<usize> for ChoiceRef {
+    fn from(n: usize) -> Self {
+        ChoiceRef::Number(n)
+    }
+}
+
+impl From<&str> for ChoiceRef {
+    fn from(id: &str) -> Self {
+        ChoiceRef::Id(id.to_owned())
+    }
+}
+
+impl Node {
+    /// The index of the answer `r` names in this node.
+    pub fn choice_index(&self, r: &ChoiceRef) -> Option<usize> {
+        r.index_in(
+            self.choices.len(),
+            self.choices.iter().map(|c| c.id.as_deref()),
+        )
+    }
+}
+
+/// How an answer is said, and so what it does to the relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Tone {
     Calm,
     Assertive,
@@ -273,12 +364,42 @@ pub enum Tone {
     Defensive,
     Aggressive,
     Avoidant,
+    /// Giving in to end the pressure: a concession beyond the mandate, a
+    /// promise the company cannot keep, taking blame that is not yours.
+    Placating,
 }
 
 impl Tone {
+    pub const ALL: [Tone; 7] = [
+        Tone::Calm,
+        Tone::Assertive,
+        Tone::Empathetic,
+        Tone::Defensive,
+        Tone::Aggressive,
+        Tone::Avoidant,
+        Tone::Placating,
+    ];
+
     /// Calm, assertive and empathetic answers build; the others damage.
     pub fn is_constructive(self) -> bool {
         matches!(self, Tone::Calm | Tone::Assertive | Tone::Empathetic)
+    }
+
+    /// What the tone is, for the debrief: why it builds or damages.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Tone::Calm => "composed and factual under pressure",
+            Tone::Assertive => "clear about what you will do and what you will not",
+            Tone::Empathetic => {
+                "hears the other person's problem without giving away what is not yours to give"
+            }
+            Tone::Defensive => "protects yourself instead of solving the problem",
+            Tone::Aggressive => "turns the pressure back on the other person",
+            Tone::Avoidant => "puts the problem off or hides it",
+            Tone::Placating => {
+                "gives in to end the pressure: it buys calm now and the company pays later"
+            }
+        }
     }
 }
 

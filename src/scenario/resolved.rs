@@ -110,7 +110,14 @@ pub struct DialogueR {
     pub id: String,
     pub client: Option<usize>,
     pub start: usize,
+    pub initiative: Option<InitiativeR>,
     pub nodes: Vec<NodeR>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeR {
+    pub label: String,
+    pub when: Option<ConditionR>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,12 +131,24 @@ pub struct NodeR {
     pub choices: Vec<ChoiceR>,
 }
 
+impl NodeR {
+    /// The index of the answer `r` names in this node.
+    pub fn choice_index(&self, r: &super::model::ChoiceRef) -> Option<usize> {
+        r.index_in(
+            self.choices.len(),
+            self.choices.iter().map(|c| c.id.as_deref()),
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceR {
+    pub id: Option<String>,
     pub say: String,
     pub tone: Tone,
     pub when: Option<ConditionR>,
     pub effects: Vec<EffectR>,
     pub next: Option<usize>,
     pub feedback: String,
+    pub critical: Option<String>,
 }

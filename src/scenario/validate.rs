@@ -215,6 +215,8 @@ struct Resolver<'a> {
     flags: Vec<String>,
     flag_index: HashMap<String, usize>,
     flags_set: BTreeSet<usize>,
+    /// Each flag set, with where it is first set.
+    flags_set_at: Vec<(usize, Path)>,
     /// Each flag tested, with where it is first tested.
     flags_tested: Vec<(usize, Path)>,
     tasks_added: BTreeSet<usize>,
@@ -236,6 +238,7 @@ impl<'a> Resolver<'a> {
             flags: Vec::new(),
             flag_index: HashMap::new(),
             flags_set: BTreeSet::new(),
+            flags_set_at: Vec::new(),
             flags_tested: Vec::new(),
             tasks_added: BTreeSet::new(),
             dialogues_started: BTreeSet::new(),
@@ -263,6 +266,7 @@ impl<'a> Resolver<'a> {
         let s = self.s;
         let root = Path::root();
         self.check_shift();
+        self.check_language();
         let trainee = self.trainee();
         let clients = self.clients();
         let team = self.team();
@@ -717,6 +721,17 @@ impl<'a> Resolver<'a> {
             None => Context::Nobody("a dialogue with a colleague (one without `client`)"),
         };
         let start = self.lookup_node(d, &dialogue.start, path.field("start"));
+        let initiative = dialogue.initiative.as_ref().map(|i| {
+            // The trainee can open it: it is started, as far as warnings go.
+            self.dialogues_started.insert(d);
+            InitiativeR {
+                label: i.label.clone(),
+                when: i
+                    .when
+                    .as_ref()
+                    .map(|c| self.condition(c, path.field("initiative").field("when"))),
+            }
+        });
 
         let nodes: Vec<NodeR> = dialogue
             .nodes
@@ -731,6 +746,7 @@ impl<'a> Resolver<'a> {
             id: dialogue.id.clone(),
             client: client.and_then(|(_, c)| c),
             start: start.unwrap_or(0),
+            initiative,
             nodes,
         }
     }
@@ -789,6 +805,7 @@ impl<'a> Resolver<'a> {
             .timeout_next
             .as_deref()
             .and_then(|id| self.lookup_node(d, id, path.field("timeout_next")));
+        self.check_answers(node, &path);
         let choices = node
             .choices
             .iter()
@@ -805,12 +822,14 @@ impl<'a> Resolver<'a> {
                     .as_deref()
                     .and_then(|id| self.lookup_node(d, id, path.field("next")));
                 ChoiceR {
+                    id: choice.id.clone(),
                     say: choice.say.clone(),
                     tone: choice.tone,
                     when,
                     effects,
                     next,
                     feedback: choice.feedback.clone(),
+                    critical: choice.critical.clone(),
                 }
             })
             .collect();
@@ -822,6 +841,94 @@ impl<'a> Resolver<'a> {
             on_timeout,
             timeout_next,
             choices,
+        }
+    }
+
+    /// What a node's answers must have for the debrief and for plans: ids
+    /// unique within the node, feedback, a reason for a critical error, and
+    /// more than one answer to choose from.
+    fn check_answers(&mut self, node: &Node, path: &Path) {
+        let choices = path.field("choices");
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (c, choice) in node.choices.iter().enumerate() {
+            let here = choices.index(c);
+            if let Some(id) = choice.id.as_deref() {
+                if let Some(&first) = seen.get(id) {
+                    self.report(
+                        Code::DuplicateId,
+                        here.field("id"),
+                        format!("two answers of node `{}` have the id `{id}`", node.id),
+                        "answer ids must be unique within their node; rename this one",
+                        Some(&format!("already the id of answer {}", first + 1)),
+                    );
+                } else {
+                    seen.insert(id, c);
+                }
+            }
+            if choice.feedback.trim().is_empty() {
+                self.report(
+                    Code::ChoiceWithoutFeedback,
+                    here.field("say"),
+                    format!(
+                        "answer {} of node `{}` has no `feedback`, so the debrief cannot say why it was good or bad",
+                        c + 1,
+                        node.id
+                    ),
+                    "add `feedback: \"...\"`: what this answer does to the client, the team or you, in the job's terms",
+                    Some("no feedback"),
+                );
+            }
+            if choice
+                .critical
+                .as_deref()
+                .is_some_and(|r| r.trim().is_empty())
+            {
+                self.report(
+                    Code::CriticalWithoutReason,
+                    here.field("critical"),
+                    format!(
+                        "answer {} of node `{}` is marked critical but says no reason",
+                        c + 1,
+                        node.id
+                    ),
+                    "write why a real employer would not tolerate it, e.g. `critical: \"a discount beyond your mandate\"`; remove `critical` if it is a mistake, not a critical error",
+                    Some("no reason"),
+                );
+            }
+        }
+        if node.choices.len() == 1 {
+            self.report(
+                Code::SingleAnswer,
+                choices,
+                format!(
+                    "node `{}` offers only one answer, so the trainee decides nothing here",
+                    node.id
+                ),
+                "add the answer a capable beginner would be tempted to give instead, or fold this line into the node before it",
+                Some("one answer"),
+            );
+        }
+    }
+
+    fn check_language(&mut self) {
+        let tag = &self.s.language;
+        if !is_language_tag(tag) {
+            let help = match tag.to_lowercase().as_str() {
+                "русский" | "russian" | "рус" => {
+                    "write `language: \"ru\"` for Russian".to_owned()
+                }
+                "english" | "английский" | "eng" => {
+                    "write `language: \"en\"` for English".to_owned()
+                }
+                _ => "write a BCP 47 language tag: `en` for English, `ru` for Russian".to_owned(),
+            };
+            self.report(
+                Code::UnknownLanguage,
+                Path::root().field("language"),
+                format!("`{tag}` is not a language tag"),
+                help,
+                Some("not a language tag"),
+            );
         }
     }
 
@@ -1003,7 +1110,9 @@ impl<'a> Resolver<'a> {
             Effect::Stress(n) => EffectR::Stress(*n),
             Effect::Set(name) => {
                 let f = self.flag(name);
-                self.flags_set.insert(f);
+                if self.flags_set.insert(f) {
+                    self.flags_set_at.push((f, path.arg(0)));
+                }
                 EffectR::Set(f)
             }
             Effect::Unset(name) => EffectR::Unset(self.flag(name)),
@@ -1070,6 +1179,19 @@ impl<'a> Resolver<'a> {
     }
 
     fn check_never_used(&mut self) {
+        let set_at = std::mem::take(&mut self.flags_set_at);
+        for (flag, path) in set_at {
+            if !self.flags_tested.iter().any(|(t, _)| *t == flag) {
+                let name = self.flags[flag].clone();
+                self.report(
+                    Code::FlagNeverTested,
+                    path,
+                    format!("flag `{name}` is set but no condition ever tests it, so setting it changes nothing"),
+                    format!("test it where it should matter (an event's `when: Flag(\"{name}\")`, a choice's `when`), or remove the `Set`"),
+                    Some("never tested"),
+                );
+            }
+        }
         let tested = std::mem::take(&mut self.flags_tested);
         for (flag, path) in tested {
             if !self.flags_set.contains(&flag) {
@@ -1130,6 +1252,16 @@ impl<'a> Resolver<'a> {
             }
         }
     }
+}
+
+/// A BCP 47 tag in its common form: a two- or three-letter language, then
+/// optional subtags of letters and digits (`en`, `ru`, `en-GB`, `zh-Hant`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn to_minutes(hours: f64) -> u32 {

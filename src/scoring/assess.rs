@@ -24,11 +24,29 @@ pub struct Scores {
     pub overall: u32,
 }
 
+/// An answer a real employer would not tolerate: the run cannot pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriticalError {
+    /// When it was said.
+    pub time: crate::scenario::Minute,
+    /// Its place in the decision log (0-based).
+    pub decision: usize,
+    /// What was said, as the decision log words it.
+    pub said: String,
+    /// Why it is critical, in the author's words.
+    pub reason: String,
+    /// The author's feedback on the answer.
+    pub feedback: String,
+}
+
 /// The verdict on one shift.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     pub scores: Scores,
+    /// Every score at its pass mark and no critical error.
     pub passed: bool,
+    /// Critical errors, in shift order; any one fails the run.
+    pub critical: Vec<CriticalError>,
     pub pass: PassMarks,
     pub weights: Weights,
     /// Prioritisation value of the work done on time.
@@ -76,6 +94,7 @@ pub fn assess_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> As
             / total,
     );
     let pass = sc.scoring.pass;
+    let critical = critical_errors(outcome);
     Assessment {
         scores: Scores {
             loyalty,
@@ -83,7 +102,11 @@ pub fn assess_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> As
             priorities,
             overall,
         },
-        passed: loyalty >= pass.loyalty && stress >= pass.stress && priorities >= pass.priorities,
+        passed: critical.is_empty()
+            && loyalty >= pass.loyalty
+            && stress >= pass.stress
+            && priorities >= pass.priorities,
+        critical,
         pass,
         weights: w,
         achieved_value: achieved,
@@ -92,6 +115,24 @@ pub fn assess_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> As
         slow_key_replies: slow,
         plan_differences: differences(sc, outcome, plan),
     }
+}
+
+/// The answers of a run the author marks critical.
+pub fn critical_errors(outcome: &Outcome) -> Vec<CriticalError> {
+    outcome
+        .decisions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            Some(CriticalError {
+                time: d.time,
+                decision: i,
+                said: d.text.clone(),
+                reason: d.critical.clone()?,
+                feedback: d.feedback.clone(),
+            })
+        })
+        .collect()
 }
 
 fn to_score(x: f64) -> u32 {

@@ -3,6 +3,7 @@
 //! against, and the Monte Carlo `check` runs. Must not depend on Bevy.
 
 pub mod assess;
+pub mod balance;
 pub mod best_plan;
 pub mod monte_carlo;
 pub mod plans;

@@ -47,15 +47,26 @@ pub struct MonteCarlo {
     pub priorities: Spread,
     pub overall: Spread,
     pub passed: u32,
+    /// Runs with at least one critical error.
+    pub critical: u32,
 }
 
 impl MonteCarlo {
     /// Share of runs that passed, 0.0..=1.0.
     pub fn pass_rate(&self) -> f64 {
+        self.share(self.passed)
+    }
+
+    /// Share of runs with a critical error, 0.0..=1.0.
+    pub fn critical_rate(&self) -> f64 {
+        self.share(self.critical)
+    }
+
+    fn share(&self, n: u32) -> f64 {
         if self.runs == 0 {
             0.0
         } else {
-            f64::from(self.passed) / f64::from(self.runs)
+            f64::from(n) / f64::from(self.runs)
         }
     }
 }
@@ -72,6 +83,7 @@ pub fn monte_carlo(
     let mut plans: HashMap<PlanInput, BestPlan> = HashMap::new();
     let mut scores = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     let mut passed = 0;
+    let mut critical = 0;
     for i in 0..runs {
         let shift = autoplay(
             Arc::clone(scenario),
@@ -91,6 +103,7 @@ pub fn monte_carlo(
             v.push(s);
         }
         passed += u32::from(a.passed);
+        critical += u32::from(!a.critical.is_empty());
         progress();
     }
     let [loyalty, stress, priorities, overall] = scores.map(Spread::of);
@@ -102,5 +115,6 @@ pub fn monte_carlo(
         priorities,
         overall,
         passed,
+        critical,
     }
 }

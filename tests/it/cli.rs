@@ -81,7 +81,7 @@ fn check_json_lists_diagnostics_for_tools() {
 fn usage_errors_exit_with_2() {
     kam().args(["check", "no/such/place"]).assert().code(2);
     kam()
-        .args(["play", "scenarios/reference-late-shipment.ron"])
+        .args(["play", "docs/reference/reference-late-shipment.ron"])
         .assert()
         .code(2); // no --seed
     kam().args(["frobnicate"]).assert().code(2);
@@ -94,7 +94,7 @@ fn play_json_is_one_object_and_the_same_every_time() {
             kam()
                 .args([
                     "play",
-                    "scenarios/reference-late-shipment.ron",
+                    "docs/reference/reference-late-shipment.ron",
                     "--seed",
                     "42",
                     "--policy",
@@ -131,7 +131,7 @@ fn play_runs_a_script_and_reports_a_refused_step() {
     kam()
         .args([
             "play",
-            "scenarios/reference-late-shipment.ron",
+            "docs/reference/reference-late-shipment.ron",
             "--seed",
             "7",
             "--script",
@@ -150,7 +150,7 @@ fn play_runs_a_script_and_reports_a_refused_step() {
     kam()
         .args([
             "play",
-            "scenarios/reference-late-shipment.ron",
+            "docs/reference/reference-late-shipment.ron",
             "--seed",
             "7",
             "--script",

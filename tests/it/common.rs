@@ -23,6 +23,23 @@ pub fn shipped(name: &str) -> Arc<Resolved> {
     })
 }
 
+/// The format's conformance file (a copy of `../shared/scenario-format/
+/// reference.ron`), checked. It is not part of the course.
+pub fn reference() -> Arc<Resolved> {
+    let path = root().join(REFERENCE);
+    let loaded = load_path(&path);
+    loaded.resolved.clone().unwrap_or_else(|| {
+        panic!(
+            "{} should be valid:\n{}",
+            path.display(),
+            loaded.render_diagnostics()
+        )
+    })
+}
+
+/// Where the reference scenario lives, relative to the crate's root.
+pub const REFERENCE: &str = "docs/reference/reference-late-shipment.ron";
+
 /// A scenario written inline in a test, checked.
 pub fn inline(src: &str) -> Arc<Resolved> {
     let loaded = load_str(Path::new("inline.ron"), src);

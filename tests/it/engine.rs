@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use kam_trainer::engine::policy::{Policy, autoplay, parse_script, run_script};
+use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::engine::script::{parse_script, run_script};
 use kam_trainer::engine::{ActError, Action, EndReason, Shift, TaskStatus, Worker};
 
-use crate::common::{fnv1a, root, shipped, small};
+use crate::common::{fnv1a, reference, root, small};
 
 const BANNER: &str = r#"(id: "banner", title: "Banner", client: "shop", role: "designer", effort_hours: 2, deadline: "12:00", priority: High, on_done: [Set("banner-done")], on_late: [Loyalty(-7)])"#;
 
@@ -173,7 +174,7 @@ fn an_answer_applies_its_effects_and_carries_its_feedback() {
     shift
         .act(Action::Answer {
             dialogue: "call".into(),
-            choice: 2,
+            choice: 2.into(),
         })
         .unwrap();
     assert_eq!(shift.loyalty(0), 41);
@@ -186,7 +187,7 @@ fn an_answer_applies_its_effects_and_carries_its_feedback() {
     assert_eq!(
         shift.act(Action::Answer {
             dialogue: "call".into(),
-            choice: 1
+            choice: 1.into()
         }),
         Err(ActError::DialogueNotOpen("call".into()))
     );
@@ -205,7 +206,7 @@ fn while_the_trainee_works_calls_wait_and_timers_run() {
     shift.advance_to(9 * 60 + 11);
     let refused = shift.act(Action::Answer {
         dialogue: "call".into(),
-        choice: 1,
+        choice: 1.into(),
     });
     assert_eq!(
         refused,
@@ -265,7 +266,7 @@ fn in_the_danger_zone_one_constructive_answer_is_hidden() {
     assert_eq!(shift.offered_choices(&c), vec![1, 2]);
     let refused = shift.act(Action::Answer {
         dialogue: "call".into(),
-        choice: 1,
+        choice: 1.into(),
     });
     assert!(matches!(refused, Err(ActError::ChoiceNotOffered { .. })));
 }
@@ -312,9 +313,23 @@ fn a_when_event_fires_as_soon_as_its_condition_holds() {
 
 #[test]
 fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
-    for name in ["reference-late-shipment.ron"] {
-        let sc = shipped(name);
-        for policy in [Policy::First, Policy::Random, Policy::Greedy] {
+    let mut files =
+        kam_trainer::scenario::collect_scenario_files(&[root().join("scenarios")]).unwrap();
+    files.push(root().join(crate::common::REFERENCE));
+    for path in files {
+        let name = path.display().to_string();
+        let sc = kam_trainer::scenario::load_path(&path)
+            .resolved
+            .unwrap_or_else(|| panic!("{name} is valid"));
+        for policy in [
+            Policy::First,
+            Policy::Random,
+            Policy::Greedy,
+            Policy::Longest,
+            Policy::Shortest,
+            Policy::RandomAnswers,
+            Policy::FirstShown,
+        ] {
             for seed in [1, 2, 99] {
                 let a = autoplay(Arc::clone(&sc), seed, policy).outcome();
                 let b = autoplay(Arc::clone(&sc), seed, policy).outcome();
@@ -326,7 +341,7 @@ fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
 
 #[test]
 fn different_seeds_give_different_random_playthroughs() {
-    let sc = shipped("reference-late-shipment.ron");
+    let sc = reference();
     let a = autoplay(Arc::clone(&sc), 1, Policy::Random).outcome();
     let b = autoplay(Arc::clone(&sc), 2, Policy::Random).outcome();
     assert_ne!(a.decisions, b.decisions);
@@ -334,7 +349,7 @@ fn different_seeds_give_different_random_playthroughs() {
 
 #[test]
 fn golden_playthrough_of_the_reference_script() {
-    let sc = shipped("reference-late-shipment.ron");
+    let sc = reference();
     let src =
         std::fs::read_to_string(root().join("docs/examples/reference-winning.script.ron")).unwrap();
     let script = parse_script(&src).unwrap();
@@ -345,7 +360,7 @@ fn golden_playthrough_of_the_reference_script() {
     assert_eq!(
         hash, GOLDEN,
         "the scripted reference playthrough changed (hash {hash:#018x}). If the engine's rules changed on purpose, \
-         check the outcome with `kam-trainer play scenarios/reference-late-shipment.ron --seed 7 --script \
+         check the outcome with `kam-trainer play docs/reference/reference-late-shipment.ron --seed 7 --script \
          docs/examples/reference-winning.script.ron` and update GOLDEN in tests/it/engine.rs."
     );
     assert!(
@@ -362,7 +377,7 @@ const GOLDEN: u64 = 0x984e_00f6_293d_6b16;
 #[test]
 fn replaying_a_shifts_decisions_reproduces_it() {
     use kam_trainer::engine::policy::replay;
-    let sc = shipped("reference-late-shipment.ron");
+    let sc = reference();
     let played = autoplay(Arc::clone(&sc), 5, Policy::Random);
     let (again, problem) = replay(Arc::clone(&sc), 5, played.decisions(), sc.end);
     assert_eq!(problem, None);
@@ -372,7 +387,7 @@ fn replaying_a_shifts_decisions_reproduces_it() {
 #[test]
 fn replay_stops_at_the_first_decision_the_new_version_refuses() {
     use kam_trainer::engine::policy::replay;
-    let sc = shipped("reference-late-shipment.ron");
+    let sc = reference();
     let played = autoplay(Arc::clone(&sc), 5, Policy::Greedy);
     // The same shift without Sergey's role: assigning to him is refused.
     let mut edited = (*sc).clone();

@@ -13,11 +13,12 @@ use bevy::time::TimeUpdateStrategy;
 use kam_trainer::career::Store;
 use kam_trainer::career::ladder::Career;
 use kam_trainer::engine::DecisionKind;
+use kam_trainer::engine::script::run_script;
 use kam_trainer::game::{
     ActiveShift, Catalogue, Command, Course, GameConfig, GamePlugin, LastRun, PickTrainee,
     Profiles, Saved, Screen,
 };
-use kam_trainer::scenario::{Stage, parse_time};
+use kam_trainer::scenario::Stage;
 use kam_trainer::scoring::assess::assess;
 use kam_trainer::scoring::plans::{Expect, load_plans};
 
@@ -111,6 +112,11 @@ impl Game {
     fn shift(&self) -> &ActiveShift {
         self.app.world().resource::<ActiveShift>()
     }
+
+    /// The game's scenarios folder.
+    fn scenarios(&self) -> PathBuf {
+        self._dirs.path().join("scenarios")
+    }
 }
 
 fn scenario(name: &str) -> PathBuf {
@@ -139,9 +145,14 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
     game.app.update();
     assert_eq!(game.screen(), Screen::Shift);
 
-    // 09:00: Granel's director asks; "1" gives the first offered answer.
+    // 09:00: Granel's director asks. The answers are shown in an order the
+    // seed shuffles; the number key of the place where the first written
+    // answer is shown gives that answer.
     assert_eq!(game.shift().shift.conversations().len(), 1);
-    game.press(KeyCode::Digit1);
+    let conv = game.shift().shift.conversations()[0].clone();
+    let shown = game.shift().shift.shown_choices(&conv);
+    let place = shown.iter().position(|&c| c == 0).unwrap();
+    game.press([KeyCode::Digit1, KeyCode::Digit2, KeyCode::Digit3][place]);
     let first = &game.shift().shift.decisions()[0];
     assert!(first.feedback.contains("Bad news early"), "{first:?}");
 
@@ -277,8 +288,11 @@ fn replaying_on_a_changed_scenario_keeps_the_decisions() {
     assert!(game.shift().shift.decisions().is_empty());
 }
 
-/// Plays a scenario in the game with the first winning plan beside it,
-/// each step sent at its shift minute, and runs the clock to the debrief.
+/// Plays a scenario in the game with the first winning plan beside it:
+/// the plan is played by the engine first, and each of its actions is
+/// sent to the game at the minute the engine did it (steps timed by what
+/// happens have their minute only once played), then the clock runs to the
+/// debrief.
 fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
     let loaded = load_plans(plans);
     let plan = loaded
@@ -286,6 +300,18 @@ fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
         .iter()
         .find(|p| p.expect == Expect::Pass)
         .expect("a winning plan");
+    let scenario = kam_trainer::scenario::load_path(&game.scenarios().join(file))
+        .resolved
+        .expect("the scenario is valid");
+    let played = run_script(scenario, plan.seed, &plan.steps).expect("the plan plays");
+    let actions: Vec<(kam_trainer::scenario::Minute, kam_trainer::engine::Action)> = played
+        .decisions()
+        .iter()
+        .filter_map(|d| match &d.kind {
+            DecisionKind::Action(a) => Some((d.time, a.clone())),
+            DecisionKind::Timeout { .. } => None,
+        })
+        .collect();
     game.send(Command::Start {
         file: file.into(),
         seed: plan.seed,
@@ -296,23 +322,27 @@ fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
             1.0 / kam_trainer::game::MINUTES_PER_SECOND,
         )));
-    let mut steps = plan.steps.iter().peekable();
-    while let Some(step) = steps.next() {
-        let at = parse_time(&step.at).unwrap();
-        while game.shift().shift.now() < at {
+    let mut steps = actions.iter().peekable();
+    while let Some((at, action)) = steps.next() {
+        while game.shift().shift.now() < *at {
             game.app.update();
         }
         game.app
             .world_mut()
-            .write_message(Command::Act(step.action.clone()));
-        // Steps at the same minute go in the same frame.
-        while let Some(same) = steps.next_if(|s| s.at == step.at) {
+            .write_message(Command::Act(action.clone()));
+        // Actions at the same minute go in the same frame.
+        while let Some((_, same)) = steps.next_if(|(t, _)| t == at) {
             game.app
                 .world_mut()
-                .write_message(Command::Act(same.action.clone()));
+                .write_message(Command::Act(same.clone()));
         }
         game.app.update();
-        assert_eq!(game.shift().notice, None, "step at {} was refused", step.at);
+        assert_eq!(
+            game.shift().notice,
+            None,
+            "the action at {} was refused",
+            kam_trainer::scenario::format_time(*at)
+        );
     }
     for _ in 0..2000 {
         if game.screen() == Screen::Debrief {

@@ -7,6 +7,7 @@ mod common;
 mod engine;
 #[cfg(feature = "gui")]
 mod game;
+mod judgement;
 mod plans;
 mod report;
 mod scenario;

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use kam_trainer::engine::policy::run_script;
+use kam_trainer::engine::script::run_script;
 use kam_trainer::scenario::{Code, Severity, collect_scenario_files, load_path};
 use kam_trainer::scoring::assess::assess;
 use kam_trainer::scoring::plans::{
     Expect, load_plans, load_plans_str, plans_path, play_plans, scenario_path,
 };
 
-use crate::common::{root, shipped};
+use crate::common::{reference, root};
 
 fn kam() -> Command {
     let mut cmd = Command::cargo_bin("kam-trainer").unwrap();
@@ -324,13 +324,14 @@ fn check_json_has_every_plans_result_with_the_scores_the_engine_computes() {
 
 #[test]
 fn a_plan_expected_to_fail_that_passes_is_reported_too() {
-    let scenario = shipped("reference-late-shipment.ron");
-    let src = std::fs::read_to_string(root().join("scenarios/reference-late-shipment.plans.ron"))
-        .unwrap()
-        .replacen("expect: Pass", "expect: Fail", 1);
+    let scenario = reference();
+    let src =
+        std::fs::read_to_string(root().join("docs/reference/reference-late-shipment.plans.ron"))
+            .unwrap()
+            .replacen("expect: Pass", "expect: Fail", 1);
     let file = load_plans_str(Path::new("flipped.plans.ron"), &src);
     assert!(file.diagnostics.is_empty());
-    let played = play_plans(&file, &scenario);
+    let played = play_plans(&file, &scenario, 1);
     assert_eq!(played.diagnostics.len(), 1);
     let d = &played.diagnostics[0];
     assert_eq!(d.code, Code::PlanFailed);
@@ -358,7 +359,7 @@ fn every_shipped_plans_file_matches_and_every_plan_fixture_code_is_covered() {
         let file = load_plans(&plans);
         assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
         let scenario = load_path(path).resolved.unwrap();
-        let played = play_plans(&file, &scenario);
+        let played = play_plans(&file, &scenario, 1);
         assert!(
             played.diagnostics.is_empty(),
             "{}",
@@ -383,7 +384,7 @@ fn every_shipped_plans_file_matches_and_every_plan_fixture_code_is_covered() {
             let scenario_file = root().join(fixture(case)).join("shift.ron");
             let scenario = load_path(&scenario_file).resolved.unwrap();
             let file = load_plans(&plans_path(&scenario_file));
-            let played = play_plans(&file, &scenario);
+            let played = play_plans(&file, &scenario, 1);
             file.diagnostics
                 .into_iter()
                 .chain(played.diagnostics)

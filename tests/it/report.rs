@@ -22,15 +22,25 @@ use serde_json::Value;
 
 use crate::common::root;
 
+/// The scenarios the test cohort plays: two shifts kept as fixtures (so the
+/// course can change without changing these tests) and the reference.
 const SCENARIOS: [&str; 3] = [
-    "merchandiser-store-round.ron",
-    "reference-late-shipment.ron",
-    "supervisor-short-team.ron",
+    "tests/fixtures/cohort/merchandiser-store-round.ron",
+    "docs/reference/reference-late-shipment.ron",
+    "tests/fixtures/cohort/supervisor-short-team.ron",
 ];
+
+/// The folders of [`SCENARIOS`].
+fn scenario_dirs() -> Vec<PathBuf> {
+    vec![
+        root().join("tests/fixtures/cohort"),
+        root().join("docs/reference"),
+    ]
+}
 
 /// A finished run of a shipped scenario, played by a policy.
 fn play(trainee: &str, file: &str, seed: u64, policy: Policy, start: i64) -> RunRecord {
-    let path = root().join("scenarios").join(file);
+    let path = root().join(file);
     let bytes = std::fs::read(&path).unwrap();
     let loaded = load_path(&path);
     let resolved = loaded.resolved.clone().unwrap();
@@ -110,7 +120,7 @@ fn cohort() -> (Vec<RunRecord>, Profiles) {
 }
 
 fn shipped_index() -> ScenarioIndex {
-    ScenarioIndex::load(&[root().join("scenarios")]).unwrap()
+    ScenarioIndex::load(&scenario_dirs()).unwrap()
 }
 
 // ----- CSV ----------------------------------------------------------------
@@ -713,7 +723,7 @@ fn xapi_decision_statements_name_the_node_its_choices_and_the_answer() {
             if let DecisionKind::Action(Action::Answer { choice, .. }) = &d.kind {
                 answers += 1;
                 assert_eq!(s["verb"]["id"], "http://adlnet.gov/expapi/verbs/responded");
-                assert_eq!(s["result"]["response"], choice.to_string());
+                assert_eq!(s["result"]["response"], choice.key());
                 let def = &s["object"]["definition"];
                 assert_eq!(def["interactionType"], "choice");
                 assert!(s["object"]["id"].as_str().unwrap().contains("/nodes/"));
@@ -955,7 +965,11 @@ fn verify_reports_each_change_to_the_decision_log() {
     if let DecisionKind::Action(Action::Answer { choice, .. }) =
         &mut run.outcome.decisions[answers[1]].kind
     {
-        *choice = if *choice == 1 { 2 } else { 1 };
+        *choice = if *choice == 1.into() {
+            2.into()
+        } else {
+            1.into()
+        };
     }
     assert!(
         kinds(&run, &index).contains(&FindingKind::DecisionLog),
@@ -999,17 +1013,20 @@ fn verify_reports_a_changed_seed_and_another_scenario_version() {
     assert!(messages(&run, &index).contains(&format!("seed is {}", run.seed)));
 
     // The scenario edited since: same id, other bytes.
-    let path = root().join("scenarios").join(SCENARIOS[1]);
+    let path = root().join(SCENARIOS[1]);
     let mut edited = std::fs::read(&path).unwrap();
     edited.extend_from_slice(b"\n// retuned\n");
     let mut other = ScenarioIndex::default();
-    other.add(Path::new("scenarios/reference-late-shipment.ron"), &edited);
+    other.add(
+        Path::new("docs/reference/reference-late-shipment.ron"),
+        &edited,
+    );
     let run = genuine();
     assert_eq!(kinds(&run, &other), vec![FindingKind::Scenario]);
     let m = messages(&run, &other);
     assert!(
         m.contains(
-            "scenarios/reference-late-shipment.ron has id `reference-late-shipment` but hash"
+            "docs/reference/reference-late-shipment.ron has id `reference-late-shipment` but hash"
         ),
         "{m}"
     );

@@ -10,7 +10,7 @@ use kam_trainer::scenario::{
 };
 use proptest::prelude::*;
 
-const REFERENCE: &str = "scenarios/reference-late-shipment.ron";
+const REFERENCE: &str = "docs/reference/reference-late-shipment.ron";
 const SHARED_REFERENCE: &str = "../shared/scenario-format/reference.ron";
 
 fn crate_path(relative: &str) -> PathBuf {
@@ -308,6 +308,48 @@ const BAD: &[(&str, &str, &str, usize, usize)] = &[
         "event 1 has neither `at` nor `when`",
         25,
         9,
+    ),
+    (
+        "flag-never-tested",
+        "KAM0017",
+        "flag `banner-sent` is set but no condition ever tests it",
+        19,
+        56,
+    ),
+    (
+        "answer-without-feedback",
+        "KAM0035",
+        "answer 2 of node `open` has no `feedback`",
+        34,
+        23,
+    ),
+    (
+        "critical-without-reason",
+        "KAM0036",
+        "answer 2 of node `open` is marked critical but says no reason",
+        34,
+        115,
+    ),
+    (
+        "single-answer",
+        "KAM0037",
+        "node `ask` offers only one answer",
+        43,
+        23,
+    ),
+    (
+        "unknown-language",
+        "KAM0046",
+        "`русский` is not a language tag",
+        6,
+        15,
+    ),
+    (
+        "duplicate-answer-id",
+        "KAM0010",
+        "two answers of node `open` have the id `plan`",
+        34,
+        22,
     ),
     ("empty-file", "KAM0003", "the file is empty", 0, 0),
     ("not-utf8", "KAM0002", "byte 0xE9", 4, 16),
@@ -674,14 +716,23 @@ fn crlf_line_endings_and_a_byte_order_mark_are_fine() {
     assert_eq!((d.code, d.line, d.column), (Code::UnknownTask, 24, 38));
     assert!(loaded.render_diagnostics().contains("crlf.ron:24:38"));
 
-    let clean = format!(
-        "\u{feff}{}",
-        std::fs::read_to_string(crate_path(REFERENCE)).unwrap()
-    );
-    assert!(
-        load_str(Path::new("bom.ron"), &clean)
+    // A byte-order mark changes nothing: the same findings as without it.
+    let plain = std::fs::read_to_string(crate_path(REFERENCE)).unwrap();
+    let clean = format!("\u{feff}{plain}");
+    let with_bom = load_str(Path::new("bom.ron"), &clean);
+    let without = load_str(Path::new("bom.ron"), &plain);
+    assert!(!with_bom.has_errors());
+    assert_eq!(
+        with_bom
             .diagnostics
-            .is_empty()
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect::<Vec<_>>(),
+        without
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect::<Vec<_>>()
     );
 }
 

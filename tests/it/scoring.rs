@@ -13,7 +13,7 @@ use kam_trainer::scenario::{
 use kam_trainer::scoring::assess::assess;
 use proptest::prelude::*;
 
-use crate::common::{shipped, small};
+use crate::common::{reference, small};
 
 const TONES: [Tone; 6] = [
     Tone::Calm,
@@ -94,6 +94,7 @@ fn random_scenario() -> impl Strategy<Value = Scenario> {
                 id: format!("d{i}"),
                 client: Some(format!("c{i}")),
                 start: "a".into(),
+                initiative: None,
                 nodes: vec![Node {
                     id: "a".into(),
                     speaker: "Client".into(),
@@ -103,6 +104,8 @@ fn random_scenario() -> impl Strategy<Value = Scenario> {
                     timeout_next: None,
                     choices: (0..1 + next(4))
                         .map(|_| Choice {
+                            id: None,
+                            critical: None,
                             say: "...".into(),
                             tone: TONES[next(6) as usize],
                             when: None,
@@ -186,7 +189,7 @@ proptest! {
 
 #[test]
 fn greedy_play_passes_the_reference_and_first_choice_play_scores_lower() {
-    let sc = shipped("reference-late-shipment.ron");
+    let sc = reference();
     let greedy = assess(&sc, &autoplay(Arc::clone(&sc), 3, Policy::Greedy).outcome());
     assert!(greedy.passed, "greedy: {:?}", greedy.scores);
     let random: Vec<u32> = (0..50)
@@ -225,7 +228,7 @@ fn hostile_answers_cost_stress_handling() {
         shift
             .act(Action::Answer {
                 dialogue: "call".into(),
-                choice,
+                choice: choice.into(),
             })
             .unwrap();
         shift.finish();

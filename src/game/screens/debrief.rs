@@ -149,6 +149,7 @@ fn draw(
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui::scroll_with_keys(ui);
+                critical_errors(ui, a);
                 if career_news(ui, &run_ref.saved, &exported.0) {
                     save_again = true;
                 }
@@ -564,15 +565,65 @@ fn stress_chart(ui: &mut egui::Ui, sc: &Resolved, o: &Outcome) {
     );
 }
 
+/// A critical error fails the run whatever its scores, so the debrief
+/// opens with it: what was said, why no employer tolerates it, and the
+/// author's feedback.
+fn critical_errors(ui: &mut egui::Ui, a: &crate::scoring::assess::Assessment) {
+    if a.critical.is_empty() {
+        return;
+    }
+    egui::Frame::new()
+        .fill(theme::BAD.gamma_multiply(0.18))
+        .stroke(egui::Stroke::new(1.5, theme::BAD))
+        .inner_margin(egui::Margin::same(12))
+        .corner_radius(6.0)
+        .show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            let title = if a.critical.len() == 1 {
+                "A critical error: this shift cannot be passed, whatever the scores".to_owned()
+            } else {
+                format!(
+                    "{} critical errors: this shift cannot be passed, whatever the scores",
+                    a.critical.len()
+                )
+            };
+            ui.label(
+                egui::RichText::new(title)
+                    .size(20.0)
+                    .strong()
+                    .color(theme::BAD),
+            );
+            for e in &a.critical {
+                ui.add_space(6.0);
+                ui.horizontal_top(|ui| {
+                    ui.label(egui::RichText::new(format_time(e.time)).monospace());
+                    ui.vertical(|ui| {
+                        ui.label(egui::RichText::new(&e.said).strong());
+                        ui.label(
+                            egui::RichText::new(format!("Why it is critical: {}", e.reason))
+                                .color(theme::BAD),
+                        );
+                        if !e.feedback.is_empty() {
+                            ui.label(egui::RichText::new(&e.feedback).italics());
+                        }
+                    });
+                });
+            }
+        });
+    ui.add_space(10.0);
+}
+
 /// What kind of decision, and the colour it is shown in.
 fn decision_badge(d: &Decision, ui: &egui::Ui) -> (String, egui::Color32) {
     match (&d.kind, d.tone) {
         (DecisionKind::Timeout { .. }, _) => ("No answer".to_owned(), theme::MUTED),
+        (_, Some(_)) if d.critical.is_some() => ("CRITICAL".to_owned(), theme::BAD),
         (_, Some(t)) if t.is_constructive() => (format!("{t:?}"), theme::GOOD),
         (_, Some(t)) => (format!("{t:?}"), theme::BAD),
         (DecisionKind::Action(action), None) => {
             let what = match action {
                 Action::Answer { .. } => "Answer",
+                Action::Open { .. } => "Initiative",
                 Action::Assign { .. } => "Assigned",
                 Action::DoMyself { .. } => "Did it myself",
                 Action::MoveDeadline { .. } => "Deadline",
@@ -591,7 +642,7 @@ fn decisions(ui: &mut egui::Ui, decisions: &[Decision]) {
     );
     ui::hint(
         ui,
-        "Green: a constructive tone (calm, assertive, empathetic). Red: a destructive one (defensive, aggressive, avoidant). Grey: the reply timer ran out.",
+        "Green: a constructive tone (calm, assertive, empathetic). Red: a destructive one (defensive, aggressive, avoidant, placating). Grey: the reply timer ran out. Each answer says what its tone does.",
     );
     ui.add_space(4.0);
     if decisions.is_empty() {
@@ -622,6 +673,20 @@ fn decisions(ui: &mut egui::Ui, decisions: &[Decision]) {
                     );
                     ui.vertical(|ui| {
                         ui.label(&d.text);
+                        if let Some(t) = d.tone {
+                            ui.label(
+                                egui::RichText::new(format!("{t:?}: {}.", t.meaning()))
+                                    .small()
+                                    .color(colour),
+                            );
+                        }
+                        if let Some(reason) = &d.critical {
+                            ui.label(
+                                egui::RichText::new(format!("Critical error: {reason}"))
+                                    .strong()
+                                    .color(theme::BAD),
+                            );
+                        }
                         if !d.feedback.is_empty() {
                             ui.label(
                                 egui::RichText::new(&d.feedback)

@@ -539,6 +539,7 @@ fn dialogue(
                 "Tab: keys to here",
             );
         });
+        initiatives(ui, shift, out);
         let conversations = shift.conversations();
         if conversations.is_empty() {
             ui.add_space(20.0);
@@ -634,8 +635,8 @@ fn dialogue(
                     );
                 }
                 ui.add_space(4.0);
-                let offered = shift.offered_choices(conv);
-                for (n, &choice) in offered.iter().enumerate() {
+                let shown = shift.shown_choices(conv);
+                for (n, &choice) in shown.iter().enumerate() {
                     let key = if n < 4 {
                         format!("[{}]", n + 1)
                     } else {
@@ -666,6 +667,39 @@ fn dialogue(
     if clicked_in(ui, frame.response.rect) && picks.focus.is_none() {
         picks.focus = Some(Panel::Dialogue);
     }
+}
+
+/// The conversations the trainee may start now (a call, a visit, a
+/// proposal): O starts the first, a click any of them.
+fn initiatives(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Command>) {
+    let offers = shift.offered_initiatives();
+    if offers.is_empty() {
+        return;
+    }
+    let sc = shift.scenario();
+    ui.horizontal_wrapped(|ui| {
+        ui::hint(ui, "You could:");
+        for (i, &d) in offers.iter().enumerate() {
+            let Some(initiative) = &sc.dialogues[d].initiative else {
+                continue;
+            };
+            let label = if i == 0 {
+                ui::key("O", &initiative.label)
+            } else {
+                initiative.label.clone()
+            };
+            if ui
+                .button(egui::RichText::new(label).color(FOCUS))
+                .on_hover_text("Start this conversation yourself; you answer no one else meanwhile")
+                .clicked()
+            {
+                out.write(Command::Act(Action::Open {
+                    dialogue: sc.dialogues[d].id.clone(),
+                }));
+            }
+        }
+    });
+    ui.separator();
 }
 
 fn timer_colour(minutes_left: f64) -> egui::Color32 {

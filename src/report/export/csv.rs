@@ -6,7 +6,7 @@ use crate::report::collect::Profiles;
 use crate::report::record::RunRecord;
 
 /// The header row.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 21] = [
     "trainee",
     "email",
     "trainee_stage",
@@ -21,6 +21,8 @@ pub const COLUMNS: [&str; 19] = [
     "prioritisation",
     "overall",
     "passed",
+    "critical_errors",
+    "critical_reasons",
     "decisions",
     "end_reason",
     "run_id",
@@ -57,6 +59,12 @@ pub fn export(runs: &[RunRecord], profiles: &Profiles, delimiter: u8) -> Vec<u8>
                 s.priorities.to_string(),
                 s.overall.to_string(),
                 if run.passed { "yes" } else { "no" }.to_owned(),
+                run.critical_errors.len().to_string(),
+                run.critical_errors
+                    .iter()
+                    .map(|e| e.reason.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 run.decision_count().to_string(),
                 match run.outcome.end_reason {
                     Some(crate::engine::EndReason::Burnout) => "burnout",

@@ -253,6 +253,22 @@ fn run_statement(x: &Ids, run: &RunRecord, actor: &Value, lang: &str) -> Value {
         json!({ "loyalty": run.pass.loyalty, "stress-handling": run.pass.stress, "prioritisation": run.pass.priorities }),
     );
     ext.insert(x.ext("decisions"), json!(run.decision_count()));
+    if !run.critical_errors.is_empty() {
+        // Why the run failed whatever its scores: each answer no employer
+        // would tolerate, with the author's reason.
+        let errors: Vec<Value> = run
+            .critical_errors
+            .iter()
+            .map(|e| {
+                json!({
+                    "shift-time": format_time(e.time),
+                    "said": e.said,
+                    "reason": e.reason,
+                })
+            })
+            .collect();
+        ext.insert(x.ext("critical-errors"), Value::Array(errors));
+    }
     json!({
         "id": uuid_from(&["kam-trainer/xapi/run", &run.id]),
         "actor": actor,
@@ -300,6 +316,9 @@ fn decision_statements(
         if let Some(tone) = d.tone {
             ext.insert(x.ext("tone"), json!(tone));
         }
+        if let Some(reason) = &d.critical {
+            ext.insert(x.ext("critical-error"), json!(reason));
+        }
         let (verb, verb_word, object, mut result) = match &d.kind {
             DecisionKind::Action(Action::Answer { dialogue, choice }) => {
                 let node = nodes.get(i).cloned().flatten();
@@ -307,13 +326,13 @@ fn decision_statements(
                     let dl = m.dialogues.iter().find(|dl| dl.id == *dialogue)?;
                     dl.nodes.iter().find(|n| Some(&n.id) == node.as_ref())
                 });
-                if let Some(c) = spec.and_then(|n| n.choices.get(choice - 1)) {
+                if let Some(c) = spec.and_then(|n| n.choices.get(n.choice_index(choice)?)) {
                     ext.insert(x.ext("effects"), json!(c.effects));
                 }
                 let object = node_activity(x, run, lang, dialogue, node.as_deref(), spec);
                 let result = json!({
-                    "response": choice.to_string(),
-                    "success": d.tone.is_some_and(|t| t.is_constructive()),
+                    "response": choice.key(),
+                    "success": d.critical.is_none() && d.tone.is_some_and(|t| t.is_constructive()),
                 });
                 (VERB_RESPONDED, "responded", object, result)
             }
@@ -394,14 +413,14 @@ fn node_activity(
                 .choices
                 .iter()
                 .enumerate()
-                .map(|(i, c)| json!({ "id": (i + 1).to_string(), "description": lang_map(lang, &c.say) }))
+                .map(|(i, c)| json!({ "id": answer_key(i, c), "description": lang_map(lang, &c.say) }))
                 .collect();
             let constructive: Vec<Value> = n
                 .choices
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.tone.is_constructive())
-                .map(|(i, _)| json!((i + 1).to_string()))
+                .filter(|(_, c)| c.tone.is_constructive() && c.critical.is_none())
+                .map(|(i, c)| json!(answer_key(i, c)))
                 .collect();
             if !constructive.is_empty() {
                 definition["correctResponsesPattern"] = Value::Array(constructive);
@@ -412,6 +431,11 @@ fn node_activity(
         }
     }
     json!({ "objectType": "Activity", "id": id, "definition": definition })
+}
+
+/// How an answer is named in statements: its id, or its number.
+fn answer_key(index: usize, choice: &crate::scenario::Choice) -> String {
+    choice.id.clone().unwrap_or_else(|| (index + 1).to_string())
 }
 
 #[cfg(test)]
