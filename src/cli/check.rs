@@ -17,9 +17,8 @@ use std::fmt::Write as _;
 use super::{CliError, FAILED, emit};
 use crate::career::ladder::COURSE_FILE;
 use crate::engine::policy::Policy;
-use crate::scenario::{
-    Code, Diagnostic, Loaded, Severity, collect_plan_files, collect_scenario_files, load_path,
-};
+use crate::engine::script::{TimedAction, run_steps};
+use crate::scenario::{Code, Diagnostic, FileKind, Loaded, Severity, collect_files, load_path};
 use crate::scoring::balance::{Balance, LongestBest, balance, warnings};
 use crate::scoring::monte_carlo::MonteCarlo;
 use crate::scoring::plans::{
@@ -43,6 +42,9 @@ struct FileReport {
     greedy_passes: Option<bool>,
     greedy_scores: Option<crate::scoring::assess::Scores>,
     longest_best: Option<LongestBest>,
+    /// When random play passes too often: the answers most over-represented
+    /// in its passing runs.
+    telltales: Vec<crate::scoring::balance::Telltale>,
     /// The scenario's test plans, when it has a plans file.
     plans: Option<PlansReport>,
 }
@@ -125,7 +127,8 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
         }
     }
     args.paths.dedup();
-    let (files, orphans) = scenario_and_orphan_files(&args.paths)?;
+    let gathered = gather(&args.paths)?;
+    let files = gathered.scenarios.clone();
     let loaded: Vec<Loaded> = files.iter().map(|f| load_path(f)).collect();
     let valid = loaded.iter().filter(|l| l.resolved.is_some()).count() as u64;
     let players = 1 + Policy::CONTENT_BLIND.len() as u64;
@@ -146,11 +149,11 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
         });
     }
     bar.finish();
-    let orphans: Vec<Diagnostic> = orphans.iter().map(|p| orphan_warning(p)).collect();
     let loaded: Vec<&Loaded> = reports.iter().map(|c| &c.file).collect();
+    let others = gathered.check_others(&loaded);
     let courses = super::course::check_courses(&args.paths, &loaded);
     let any_errors = reports.iter().any(|c| c.count(Severity::Error) > 0)
-        || orphans.iter().any(|d| d.severity == Severity::Error)
+        || others.iter().any(|o| o.count(Severity::Error) > 0)
         || courses.iter().any(|c| c.has_errors());
     if args.json {
         let mut json: Vec<FileReport> = reports
@@ -169,6 +172,11 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
                 greedy_passes: c.balance.as_ref().map(|b| b.greedy_passes),
                 greedy_scores: c.balance.as_ref().map(|b| b.greedy_scores),
                 longest_best: c.balance.as_ref().map(|b| b.longest_best),
+                telltales: c
+                    .balance
+                    .as_ref()
+                    .map(|b| b.telltales.clone())
+                    .unwrap_or_default(),
                 plans: c.plans.map(|p| PlansReport {
                     file: p.file.path.display().to_string(),
                     ran: p.played.as_ref().map_or(0, PlayedPlans::ran),
@@ -177,16 +185,17 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
                 }),
             })
             .collect();
-        json.extend(orphans.into_iter().map(|d| FileReport {
-            file: d.file.clone(),
-            errors: usize::from(d.severity == Severity::Error),
-            warnings: usize::from(d.severity == Severity::Warning),
-            diagnostics: vec![d],
+        json.extend(others.into_iter().map(|o| FileReport {
+            file: o.path.display().to_string(),
+            errors: o.count(Severity::Error),
+            warnings: o.count(Severity::Warning),
+            diagnostics: o.diagnostics,
             monte_carlo: None,
             strategies: Vec::new(),
             greedy_passes: None,
             greedy_scores: None,
             longest_best: None,
+            telltales: Vec::new(),
             plans: None,
         }));
         json.extend(courses.into_iter().map(|c| {
@@ -212,6 +221,7 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
                 greedy_passes: None,
                 greedy_scores: None,
                 longest_best: None,
+                telltales: Vec::new(),
                 plans: None,
             }
         }));
@@ -222,9 +232,17 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
             eprint!("{}", c.render());
             print_summary(&mut out, c);
         }
-        for d in &orphans {
-            eprint!("{}", d.render(None));
-            let _ = writeln!(out, "{}: 1 {}(s)", d.file, d.severity);
+        for o in &others {
+            for d in &o.diagnostics {
+                eprint!("{}", d.render(o.source.as_deref()));
+            }
+            let (errors, warnings) = (o.count(Severity::Error), o.count(Severity::Warning));
+            let status = match (errors, warnings) {
+                (0, 0) => "ok".to_owned(),
+                (0, w) => format!("ok, {w} warning(s)"),
+                (e, w) => format!("{e} error(s), {w} warning(s)"),
+            };
+            let _ = writeln!(out, "{} ({}): {status}", o.path.display(), o.kind);
         }
         for c in &courses {
             eprint!("{}", c.render_diagnostics());
@@ -234,8 +252,12 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
             .iter()
             .filter(|c| c.count(Severity::Error) > 0)
             .count()
-            + courses.iter().filter(|c| c.has_errors()).count();
-        let total = reports.len() + orphans.len() + courses.len();
+            + courses.iter().filter(|c| c.has_errors()).count()
+            + others
+                .iter()
+                .filter(|o| o.count(Severity::Error) > 0)
+                .count();
+        let total = reports.len() + others.len() + courses.len();
         let _ = writeln!(
             out,
             "{} file(s) checked: {} with errors, {} clean",
@@ -252,33 +274,68 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// The scenario files to check, and the plans files among `paths` that
-/// have no scenario beside them. A plans file named on the command line
-/// stands for its scenario.
-fn scenario_and_orphan_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), CliError> {
-    let named = collect_scenario_files(paths).map_err(CliError::Usage)?;
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut orphans = Vec::new();
-    for path in named {
-        let path = match scenario_path(&path) {
-            Some(scenario) if scenario.is_file() => scenario,
-            Some(_) => {
-                orphans.push(path);
-                continue;
+/// The files `check` was given, by kind.
+struct Gathered {
+    scenarios: Vec<PathBuf>,
+    /// Plans files whose scenario does not exist.
+    orphans: Vec<PathBuf>,
+    scripts: Vec<PathBuf>,
+    unknown: Vec<PathBuf>,
+}
+
+/// A file that is not a scenario: an orphaned plans file, a script, or a
+/// file of no known kind.
+struct Other {
+    path: PathBuf,
+    kind: &'static str,
+    source: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Other {
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// Sorts the files under `paths` by kind (by name, else by their opening
+/// word). A plans file stands for its scenario; the course file is checked
+/// with its folder elsewhere.
+fn gather(paths: &[PathBuf]) -> Result<Gathered, CliError> {
+    let mut g = Gathered {
+        scenarios: Vec::new(),
+        orphans: Vec::new(),
+        scripts: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for (path, kind) in collect_files(paths).map_err(CliError::Usage)? {
+        match kind {
+            FileKind::Scenario => {
+                if !g.scenarios.contains(&path) {
+                    g.scenarios.push(path);
+                }
             }
-            None => path,
-        };
-        if !files.contains(&path) {
-            files.push(path);
+            FileKind::Plans => match scenario_path(&path) {
+                Some(scenario) if scenario.is_file() => {
+                    if !g.scenarios.contains(&scenario) && !path_is_under(&scenario, paths) {
+                        g.scenarios.push(scenario);
+                    }
+                }
+                _ => g.orphans.push(path),
+            },
+            FileKind::Script => g.scripts.push(path),
+            FileKind::Course => {}
+            FileKind::Unknown => g.unknown.push(path),
         }
     }
-    for plans in collect_plan_files(paths).map_err(CliError::Usage)? {
-        let has_scenario = scenario_path(&plans).is_some_and(|s| files.contains(&s));
-        if !has_scenario && !orphans.contains(&plans) {
-            orphans.push(plans);
-        }
-    }
-    if files.is_empty() && orphans.is_empty() {
+    if g.scenarios.is_empty()
+        && g.orphans.is_empty()
+        && g.scripts.is_empty()
+        && g.unknown.is_empty()
+    {
         return Err(CliError::Usage(format!(
             "no scenario files (*.ron) found in {}",
             paths
@@ -288,7 +345,121 @@ fn scenario_and_orphan_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Pat
                 .join(", ")
         )));
     }
-    Ok((files, orphans))
+    g.scenarios.sort();
+    g.scenarios.dedup();
+    Ok(g)
+}
+
+/// Whether `file` will be found anyway by walking one of the folders.
+fn path_is_under(file: &Path, paths: &[PathBuf]) -> bool {
+    paths.iter().any(|p| p.is_dir() && file.starts_with(p))
+}
+
+impl Gathered {
+    fn check_others(&self, loaded: &[&Loaded]) -> Vec<Other> {
+        let mut out: Vec<Other> = self
+            .orphans
+            .iter()
+            .map(|p| Other {
+                path: p.clone(),
+                kind: "test plans",
+                source: None,
+                diagnostics: vec![orphan_warning(p)],
+            })
+            .collect();
+        out.extend(self.scripts.iter().map(|p| check_script(p, loaded)));
+        out.extend(self.unknown.iter().map(|p| Other {
+            path: p.clone(),
+            kind: "unknown",
+            source: None,
+            diagnostics: vec![Diagnostic::file_level(
+                Code::UnknownFileKind,
+                p,
+                "this file is not of a kind `check` knows, so it is not checked",
+                Some(format!(
+                    "a file here is {}; name the file after its kind, or start it as that kind starts",
+                    FileKind::SHAPES
+                )),
+            )],
+        }));
+        out
+    }
+}
+
+/// A play script: it must parse, and when its scenario (`NAME.ron` beside
+/// `NAME.script.ron`) is valid, it must play on seed 1 without a refused
+/// step.
+fn check_script(path: &Path, loaded: &[&Loaded]) -> Other {
+    let mut other = Other {
+        path: path.to_owned(),
+        kind: "play script",
+        source: None,
+        diagnostics: Vec::new(),
+    };
+    let src = match std::fs::read_to_string(path) {
+        Ok(src) => src,
+        Err(e) => {
+            other.diagnostics.push(Diagnostic::file_level(
+                Code::Unreadable,
+                path,
+                format!("cannot read the script: {e}"),
+                Some("check that the file exists, may be read, and is UTF-8 text".to_owned()),
+            ));
+            return other;
+        }
+    };
+    let text = match src.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => src.clone(),
+    };
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let steps: Vec<TimedAction> = match options.from_str(&text) {
+        Ok(steps) => steps,
+        Err(error) => {
+            other
+                .diagnostics
+                .push(crate::scenario::load::ron_diagnostic(
+                    path, &src, &text, &error,
+                ));
+            other.source = Some(src);
+            return other;
+        }
+    };
+    let scenario = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".script.ron"))
+        .map(|stem| path.with_file_name(format!("{stem}.ron")));
+    let resolved = scenario.as_ref().and_then(|s| {
+        loaded
+            .iter()
+            .find(|l| l.path == *s)
+            .and_then(|l| l.resolved.clone())
+    });
+    if let Some(sc) = resolved
+        && let Err(error) = run_steps(sc, 1, &steps)
+    {
+        let tree = crate::scenario::spans::parse(&text).ok();
+        let step = error.step().unwrap_or(1);
+        let message = format!("the script does not play on seed 1: {error}");
+        let help = Some("`kam-trainer play SCENARIO --seed 1 --script FILE` plays it step by step; fix the step's time, cue or ids".to_owned());
+        let d = match tree {
+            Some(t) => Diagnostic::at(
+                Code::PlanStepRefused,
+                path,
+                &src,
+                t.span_of(&crate::scenario::spans::Path::root().index(step - 1)),
+                message,
+                help,
+                Some("refused".to_owned()),
+            ),
+            None => Diagnostic::file_level(Code::PlanStepRefused, path, message, help),
+        };
+        other.diagnostics.push(d);
+    }
+    other.source = Some(src);
+    other
 }
 
 fn orphan_warning(plans: &Path) -> Diagnostic {
@@ -409,6 +580,23 @@ fn print_balance(out: &mut String, b: &Balance) {
             m.critical_rate() * 100.0,
             m.policy.describe()
         );
+    }
+    if !b.telltales.is_empty() {
+        let _ = writeln!(
+            out,
+            "  answers random play gave more often in passing runs (share of passing / failing runs):"
+        );
+        for t in &b.telltales {
+            let _ = writeln!(
+                out,
+                "    {:>3.0}% / {:>3.0}%  {}/{}: “{}”",
+                t.in_passing * 100.0,
+                t.in_failing * 100.0,
+                t.dialogue,
+                t.node,
+                t.say
+            );
+        }
     }
     let g = b.greedy_scores;
     let _ = writeln!(

@@ -134,6 +134,8 @@ codes! {
     DialogueNeverStarted = "KAM0051", Warning, "dialogue is never started";
     /// An event without `at` and without `when` would never fire.
     EventNeverFires = "KAM0052", Error, "event has neither `at` nor `when`";
+    /// A `.ron` file that is no shift, plans file, script or course file.
+    UnknownFileKind = "KAM0053", Warning, "file of an unknown kind";
 
     /// `career.ron` lists a scenario id that no valid scenario has.
     CourseUnknownScenario = "KAM0060", Error, "unknown scenario in the course";

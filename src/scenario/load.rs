@@ -177,41 +177,146 @@ pub fn load_path(path: &Path) -> Loaded {
     }
 }
 
-/// The scenario files named by `paths`: files as given, folders searched
-/// recursively for `*.ron`, sorted, skipping test plans (`*.plans.ron`) and
-/// career files (`career.ron`). A path that does not exist is an error.
-pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// What a `.ron` file of a scenarios folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A shift: `NAME.ron` opening with `Scenario(`.
+    Scenario,
+    /// Test plans: `NAME.plans.ron`, a list of `(name: ..., steps: ...)`.
+    Plans,
+    /// A play script: `NAME.script.ron`, a list of `(at: ..., do: ...)`.
+    Script,
+    /// The course file: `career.ron`, `(stages: [...])`.
+    Course,
+    /// None of these.
+    Unknown,
+}
+
+impl FileKind {
+    /// The kinds there are, for a message about a file of none of them.
+    pub const SHAPES: &'static str = "a shift (`NAME.ron`, `Scenario(...)`), its test plans (`NAME.plans.ron`, `[(name: ..., steps: [...])]`), a play script (`NAME.script.ron`, `[(at: \"09:00\", do: ...)]`) or the course file (`career.ron`, `(stages: [...])`)";
+}
+
+/// A file's kind by its name (`NAME.plans.ron`, `NAME.script.ron`,
+/// `career.ron`), else by its opening word: the name wins, so a broken
+/// plans file is still checked as plans.
+pub fn file_kind(path: &Path, text: &str) -> FileKind {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.ends_with(".plans.ron") {
+        return FileKind::Plans;
+    }
+    if name.ends_with(".script.ron") {
+        return FileKind::Script;
+    }
+    if name == "career.ron" {
+        return FileKind::Course;
+    }
+    kind_by_opening(text)
+}
+
+/// The kind of a file by how it opens, after comments and whitespace.
+fn kind_by_opening(text: &str) -> FileKind {
+    let rest = skip_blank(text.strip_prefix('\u{feff}').unwrap_or(text));
+    if rest.is_empty() {
+        return FileKind::Scenario; // reported as an empty scenario
+    }
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        // `Scenario(` or a misspelling of it: ron says what it expected.
+        return FileKind::Scenario;
+    }
+    let first_field = |after: &str| -> String {
+        skip_blank(after)
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    if let Some(inner) = rest.strip_prefix('(') {
+        return match first_field(inner).as_str() {
+            "stages" => FileKind::Course,
+            _ => FileKind::Unknown,
+        };
+    }
+    if let Some(list) = rest.strip_prefix('[') {
+        let item = skip_blank(list);
+        if let Some(inner) = item.strip_prefix('(') {
+            return match first_field(inner).as_str() {
+                "name" | "why" | "seed" | "seeds" | "expect" | "steps" => FileKind::Plans,
+                "at" | "on" | "do" | "wait" | "says" | "optional" => FileKind::Script,
+                _ => FileKind::Unknown,
+            };
+        }
+    }
+    FileKind::Unknown
+}
+
+/// `text` without leading whitespace and comments.
+fn skip_blank(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        if let Some(rest) = text.strip_prefix("//") {
+            text = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else if let Some(rest) = text.strip_prefix("/*") {
+            text = rest.find("*/").map_or("", |i| &rest[i + 2..]);
+        } else {
+            return text;
+        }
+    }
+}
+
+/// Every `.ron` file named by `paths` with its kind: files as given,
+/// folders searched recursively, sorted. A path that does not exist is an
+/// error.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, FileKind)>, String> {
     let mut files = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+        let mut found = Vec::new();
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found, &is_scenario_name)?;
+            walk(path, &mut found, &|name| name.ends_with(".ron"))?;
             found.sort();
-            files.extend(found);
         } else {
-            files.push(path.clone());
+            found.push(path.clone());
+        }
+        for file in found {
+            // An unreadable file is the scenario loader's to report.
+            let head = std::fs::read(&file)
+                .map(|b| String::from_utf8_lossy(&b[..b.len().min(8192)]).into_owned())
+                .unwrap_or_default();
+            let kind = file_kind(&file, &head);
+            files.push((file, kind));
         }
     }
     Ok(files)
 }
 
+/// The scenario files named by `paths`: files as given, folders searched
+/// recursively for `*.ron` files that are shifts (not test plans, scripts,
+/// the course file or files of no known kind), sorted. A path that does
+/// not exist is an error.
+pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let named: Vec<&PathBuf> = paths.iter().filter(|p| !p.is_dir()).collect();
+    Ok(collect_files(paths)?
+        .into_iter()
+        .filter(|(p, kind)| {
+            *kind == FileKind::Scenario || (named.contains(&p) && *kind == FileKind::Unknown)
+        })
+        .map(|(p, _)| p)
+        .collect())
+}
+
 /// The test plans (`*.plans.ron`) in the folders named by `paths`, sorted;
 /// files named directly are left to the caller.
 pub fn collect_plan_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths.iter().filter(|p| p.is_dir()) {
-        let mut found = Vec::new();
-        walk(path, &mut found, &|name| name.ends_with(".plans.ron"))?;
-        found.sort();
-        files.extend(found);
-    }
-    Ok(files)
-}
-
-fn is_scenario_name(name: &str) -> bool {
-    name.ends_with(".ron") && !name.ends_with(".plans.ron") && name != "career.ron"
+    let dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    Ok(collect_files(&dirs)?
+        .into_iter()
+        .filter(|(_, kind)| *kind == FileKind::Plans)
+        .map(|(p, _)| p)
+        .collect())
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>, wanted: &dyn Fn(&str) -> bool) -> Result<(), String> {
@@ -300,6 +405,9 @@ pub(crate) fn ron_diagnostic(
             Some("the file ends here".to_owned()),
         );
     }
+    if let Some(d) = plain_words(path, src, text, &span) {
+        return d;
+    }
     let (code, message, help, label): (Code, String, String, String) = match &error.code {
         E::NoSuchStructField {
             expected,
@@ -374,6 +482,61 @@ pub(crate) fn ron_diagnostic(
         ),
     };
     Diagnostic::at(code, path, src, span, message, Some(help), Some(label))
+}
+
+/// The slips non-programmers make, said in plain words instead of the
+/// parser's: a decimal comma (`1,5`), and a double quote inside a line of
+/// text that ends the text early.
+fn plain_words(path: &Path, src: &str, text: &str, span: &Range<usize>) -> Option<Diagnostic> {
+    let before = &text[..span.start];
+    let after = &text[span.start..];
+    // `hours: 1,5`: a number, a comma with nothing between, a digit.
+    let number = before
+        .strip_suffix(',')
+        .map(|b| b.len() - b.trim_end_matches(|c: char| c.is_ascii_digit()).len())
+        .filter(|&digits| digits > 0);
+    if let Some(digits) = number
+        && after.starts_with(|c: char| c.is_ascii_digit())
+    {
+        let whole = &before[before.len() - 1 - digits..before.len() - 1];
+        let fraction: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let start = span.start - 1 - digits;
+        return Some(Diagnostic::at(
+            Code::Syntax,
+            path,
+            src,
+            start..span.start + fraction.len(),
+            format!("`{whole},{fraction}` is written with a decimal comma"),
+            Some(format!(
+                "write numbers with a dot: `{whole}.{fraction}` (a comma separates fields)"
+            )),
+            Some("decimal comma".to_owned()),
+        ));
+    }
+    // `says: "He said "yes" to me"`: the text ended at the inner quote and
+    // a word follows where a comma should be.
+    let line_end = after.find('\n').unwrap_or(after.len());
+    let rest_of_line = &after[..line_end];
+    let quote_before = before.trim_end().ends_with('"');
+    if quote_before
+        && after.starts_with(|c: char| c.is_alphanumeric())
+        && rest_of_line.contains('"')
+    {
+        let open = before.trim_end().len() - 1;
+        return Some(Diagnostic::at(
+            Code::Syntax,
+            path,
+            src,
+            open..open + 1,
+            "a double quote inside the text ends it early".to_owned(),
+            Some(
+                "inside a line of text, write quotes as «…» or “…”, or put a backslash before each inner quote: `\\\"yes\\\"`"
+                    .to_owned(),
+            ),
+            Some("the text ends here".to_owned()),
+        ));
+    }
+    None
 }
 
 fn type_help(code: &ron::Error) -> &'static str {

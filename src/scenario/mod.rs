@@ -21,7 +21,8 @@ pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use load::{
-    Loaded, collect_plan_files, collect_scenario_files, load_bytes, load_path, load_str,
+    FileKind, Loaded, collect_files, collect_plan_files, collect_scenario_files, file_kind,
+    load_bytes, load_path, load_str,
 };
 pub use model::*;
 pub use resolved::*;

@@ -37,6 +37,22 @@ pub struct Balance {
     pub greedy_passes: bool,
     pub greedy_scores: Scores,
     pub longest_best: LongestBest,
+    /// When random play passes too often: the answers most over-represented
+    /// in its passing runs, most telling first.
+    pub telltales: Vec<Telltale>,
+}
+
+/// An answer random play gave far more often in runs that passed than in
+/// runs that failed: a sign the shift rewards it whatever the reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Telltale {
+    pub dialogue: String,
+    pub node: String,
+    pub say: String,
+    /// Share of passing runs that gave this answer, 0.0..=1.0.
+    pub in_passing: f64,
+    /// Share of failing runs that gave it.
+    pub in_failing: f64,
 }
 
 /// Plays the shift `runs` times with each player, seeds `seed..`.
@@ -50,13 +66,101 @@ pub fn balance(sc: &Arc<Resolved>, runs: u32, seed: u64, mut progress: impl FnMu
         sc,
         &autoplay(Arc::clone(sc), seed, Policy::Greedy).outcome(),
     );
+    let telltales = if random.pass_rate() > BLIND_PASS_LIMIT {
+        telltales(sc, runs, seed)
+    } else {
+        Vec::new()
+    };
     Balance {
         random,
         blind,
         greedy_passes: greedy.passed,
         greedy_scores: greedy.scores,
         longest_best: longest_best(sc),
+        telltales,
     }
+}
+
+/// The answers of random play most over-represented in its passing runs.
+pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64) -> Vec<Telltale> {
+    use std::collections::BTreeMap;
+    // (dialogue, node, choice) -> (passing runs with it, failing runs with it)
+    let mut counts: BTreeMap<(usize, usize, usize), (u32, u32)> = BTreeMap::new();
+    let (mut passing, mut failing) = (0u32, 0u32);
+    for i in 0..runs {
+        let shift = autoplay(
+            Arc::clone(sc),
+            seed.wrapping_add(u64::from(i)),
+            Policy::Random,
+        );
+        let outcome = shift.outcome();
+        let passed = assess(sc, &outcome).passed;
+        if passed {
+            passing += 1;
+        } else {
+            failing += 1;
+        }
+        let mut given: Vec<(usize, usize, usize)> = outcome
+            .decisions
+            .iter()
+            .filter_map(|d| answered(sc, d))
+            .collect();
+        given.sort_unstable();
+        given.dedup();
+        for key in given {
+            let c = counts.entry(key).or_default();
+            if passed {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+    }
+    let share = |n: u32, of: u32| {
+        if of == 0 {
+            0.0
+        } else {
+            f64::from(n) / f64::from(of)
+        }
+    };
+    let mut out: Vec<Telltale> = counts
+        .into_iter()
+        .map(|((d, n, c), (p, f))| Telltale {
+            dialogue: sc.dialogues[d].id.clone(),
+            node: sc.dialogues[d].nodes[n].id.clone(),
+            say: sc.dialogues[d].nodes[n].choices[c].say.clone(),
+            in_passing: share(p, passing),
+            in_failing: share(f, failing),
+        })
+        .filter(|t| t.in_passing > t.in_failing)
+        .collect();
+    out.sort_by(|a, b| {
+        (b.in_passing - b.in_failing)
+            .total_cmp(&(a.in_passing - a.in_failing))
+            .then_with(|| a.say.cmp(&b.say))
+    });
+    out.truncate(5);
+    out
+}
+
+/// Which answer a decision gave: its dialogue, node and choice, found from
+/// the words the decision log shows.
+fn answered(sc: &Resolved, d: &crate::engine::Decision) -> Option<(usize, usize, usize)> {
+    let crate::engine::DecisionKind::Action(crate::engine::Action::Answer { dialogue, choice }) =
+        &d.kind
+    else {
+        return None;
+    };
+    let di = sc.dialogues.iter().position(|x| x.id == *dialogue)?;
+    sc.dialogues[di]
+        .nodes
+        .iter()
+        .enumerate()
+        .find_map(|(ni, node)| {
+            let ci = node.choice_index(choice)?;
+            let text = format!("Answered {}: “{}”", node.speaker, node.choices[ci].say);
+            (text == d.text).then_some((di, ni, ci))
+        })
 }
 
 /// How many nodes' best answer (the greedy player's pick among all the
@@ -117,7 +221,13 @@ pub fn warnings(file: &Path, sc: &Resolved, b: &Balance) -> Vec<Diagnostic> {
                 mc.runs,
                 BLIND_PASS_LIMIT * 100.0
             ),
-            Some("make the tempting answers cost more (loyalty, stress, a `critical` for what no employer tolerates), tighten deadlines and team hours, or raise the pass marks".to_owned()),
+            Some(match b.telltales.first() {
+                Some(t) => format!(
+                    "the answer most over-represented in passing runs is “{}” (node `{}` of `{}`: given in {:.0}% of passing runs, {:.0}% of failing ones); make it, or the choices around it, cost what they should, tighten deadlines and team hours, or raise the pass marks",
+                    t.say, t.node, t.dialogue, t.in_passing * 100.0, t.in_failing * 100.0
+                ),
+                None => "make the tempting answers cost more (loyalty, stress, a `critical` for what no employer tolerates), tighten deadlines and team hours, or raise the pass marks".to_owned(),
+            }),
         ));
     }
     for m in &b.blind {

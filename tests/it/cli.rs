@@ -135,7 +135,7 @@ fn play_runs_a_script_and_reports_a_refused_step() {
             "--seed",
             "7",
             "--script",
-            "docs/examples/reference-winning.script.ron",
+            "docs/reference/reference-late-shipment.script.ron",
         ])
         .assert()
         .success()

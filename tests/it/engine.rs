@@ -351,7 +351,8 @@ fn different_seeds_give_different_random_playthroughs() {
 fn golden_playthrough_of_the_reference_script() {
     let sc = reference();
     let src =
-        std::fs::read_to_string(root().join("docs/examples/reference-winning.script.ron")).unwrap();
+        std::fs::read_to_string(root().join("docs/reference/reference-late-shipment.script.ron"))
+            .unwrap();
     let script = parse_script(&src).unwrap();
     let shift = run_script(sc, 7, &script).unwrap();
     let outcome = shift.outcome();
@@ -361,7 +362,7 @@ fn golden_playthrough_of_the_reference_script() {
         hash, GOLDEN,
         "the scripted reference playthrough changed (hash {hash:#018x}). If the engine's rules changed on purpose, \
          check the outcome with `kam-trainer play docs/reference/reference-late-shipment.ron --seed 7 --script \
-         docs/examples/reference-winning.script.ron` and update GOLDEN in tests/it/engine.rs."
+         docs/reference/reference-late-shipment.script.ron` and update GOLDEN in tests/it/engine.rs."
     );
     assert!(
         outcome

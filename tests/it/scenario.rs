@@ -351,6 +351,20 @@ const BAD: &[(&str, &str, &str, usize, usize)] = &[
         34,
         22,
     ),
+    (
+        "decimal-comma",
+        "KAM0004",
+        "`1,5` is written with a decimal comma",
+        14,
+        66,
+    ),
+    (
+        "quotes-in-text",
+        "KAM0004",
+        "a double quote inside the text ends it early",
+        42,
+        70,
+    ),
     ("empty-file", "KAM0003", "the file is empty", 0, 0),
     ("not-utf8", "KAM0002", "byte 0xE9", 4, 16),
 ];
