@@ -39,6 +39,12 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Write the cohort summary: one self-contained HTML page.
     Report(ReportArgs),
+    /// Draw a scenario's map (every dialogue, the events, the tasks) as one
+    /// self-contained HTML page.
+    Graph(GraphArgs),
+    /// Write a commented skeleton shift and its test plans, a start for a
+    /// new author; both check clean.
+    New(NewArgs),
     /// Open the game window on one screen, save a PNG of it and exit.
     #[cfg(feature = "gui")]
     Shot(ShotArgs),
@@ -175,6 +181,61 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// The HTML file to write (default: stdout).
+    #[arg(long, value_name = "FILE.html")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The new shift's id: lowercase words joined by hyphens; the file is
+    /// `ID.ron` in the folder given by `--dir`.
+    pub id: String,
+    /// The career stage the shift belongs to.
+    #[arg(long, value_enum)]
+    pub stage: StageArg,
+    /// The language of the shift's texts.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Where to write the files (default: the scenarios folder).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// A stage, as `--stage` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StageArg {
+    Merchandiser,
+    SalesRepresentative,
+    Supervisor,
+    SalesManager,
+    KeyAccountManager,
+}
+
+impl From<StageArg> for crate::scenario::Stage {
+    fn from(s: StageArg) -> Self {
+        use crate::scenario::Stage;
+        match s {
+            StageArg::Merchandiser => Stage::Merchandiser,
+            StageArg::SalesRepresentative => Stage::SalesRepresentative,
+            StageArg::Supervisor => Stage::Supervisor,
+            StageArg::SalesManager => Stage::SalesManager,
+            StageArg::KeyAccountManager => Stage::KeyAccountManager,
+        }
+    }
+}
+
+/// The language of a new shift's skeleton.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub source: SourceArgs,
@@ -205,4 +266,8 @@ pub struct ShotArgs {
     /// median and slowest frame times are printed.
     #[arg(long, default_value_t = 30)]
     pub frames: u32,
+    /// Sign in as this trainee (creating the profile in the data directory
+    /// if needed); without it nobody is signed in and nothing is written.
+    #[arg(long, value_name = "NAME")]
+    pub trainee: Option<String>,
 }

@@ -621,10 +621,11 @@ fn print_plan(out: &mut String, r: &PlanResult) {
         crate::scoring::plans::Expect::Pass => "pass",
         crate::scoring::plans::Expect::Fail => "fail",
     };
-    let verdict = match r.passed {
-        Some(true) => "passes",
-        Some(false) => "fails",
-        None => "not played to the end",
+    let verdict = match (r.passed, r.problem.as_deref()) {
+        (Some(true), _) => "passes",
+        (Some(false), _) => "fails",
+        (None, Some(p)) if p == "the plan has errors" => "not played: the plan has errors",
+        (None, _) => "not played to the end",
     };
     let margins = r
         .scores

@@ -45,7 +45,7 @@ fn parse_since(text: &str) -> Result<jiff::Timestamp, CliError> {
         })
 }
 
-fn write_or_emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
+pub(super) fn write_or_emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => write_atomically(path, bytes).map_err(|e| CliError::Failed(e.to_string())),
         None => {

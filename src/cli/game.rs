@@ -40,6 +40,7 @@ pub fn shot(
         at,
         out: args.out,
         frames: args.frames,
+        trainee: args.trainee,
     };
     Ok(crate::game::run(
         GameConfig {

@@ -7,6 +7,8 @@ mod course;
 mod export;
 #[cfg(feature = "gui")]
 mod game;
+mod graph;
+mod new;
 mod play;
 mod profile;
 mod verify;
@@ -40,6 +42,8 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Export(e)) => export::run(e, args.data_dir, &args.scenarios),
         Some(Command::Verify(v)) => verify::run(v, &args.scenarios),
         Some(Command::Report(r)) => export::report(r, args.data_dir),
+        Some(Command::Graph(g)) => graph::run(g),
+        Some(Command::New(n)) => new::run(n, &args.scenarios),
         #[cfg(feature = "gui")]
         Some(Command::Shot(s)) => game::shot(s, args.data_dir, args.scenarios),
         #[cfg(feature = "gui")]

@@ -179,6 +179,9 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
         .collect();
     open.sort_by_key(|&t| (shift.task_deadline(t), t));
     let mut myself_taken = !free || !actions.is_empty();
+    // What the greedy player hands out now, per colleague, so two tasks
+    // arriving together are not both planned into the same free hours.
+    let mut planned: Vec<Vec<usize>> = vec![Vec::new(); sc.team.len()];
     for t in open {
         let task = &sc.tasks[t];
         let id = task.id.clone();
@@ -188,7 +191,7 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
                 to: sc.team[m].id.clone(),
             }),
             Policy::Random => random_task_action(shift, t, rng, &mut myself_taken),
-            _ => greedy_task_action(shift, t, &mut myself_taken),
+            _ => greedy_task_action(shift, t, &mut myself_taken, &mut planned),
         };
         actions.extend(action);
     }
@@ -266,17 +269,28 @@ pub fn best_answer(choices: &[ChoiceR], offered: &[usize]) -> usize {
         .expect("offered is not empty")
 }
 
-fn greedy_task_action(shift: &Shift, t: usize, myself_taken: &mut bool) -> Option<Action> {
+/// The greedy player's move for an open task nobody is on: the colleague
+/// who finishes it soonest (counting what was `planned` for them a moment
+/// ago), else the trainee if free and in time, else wait for the trainee
+/// to be free when that is still in time, else an early request for more
+/// time, else the colleague with the most hours left.
+fn greedy_task_action(
+    shift: &Shift,
+    t: usize,
+    myself_taken: &mut bool,
+    planned: &mut [Vec<usize>],
+) -> Option<Action> {
     let sc = shift.scenario();
     let task = &sc.tasks[t];
     let deadline = shift.task_deadline(t);
     let best_member = task
         .eligible
         .iter()
-        .filter_map(|&m| shift.finish_if_assigned(t, m).map(|f| (f, m)))
+        .filter_map(|&m| shift.finish_if_queued(t, m, &planned[m]).map(|f| (f, m)))
         .min();
     match best_member {
         Some((f, m)) if f <= deadline => {
+            planned[m].push(t);
             return Some(Action::Assign {
                 task: task.id.clone(),
                 to: sc.team[m].id.clone(),
@@ -284,14 +298,20 @@ fn greedy_task_action(shift: &Shift, t: usize, myself_taken: &mut bool) -> Optio
         }
         _ => {}
     }
-    if !*myself_taken
-        && shift.conversations().is_empty()
-        && shift.finish_if_myself(t).is_some_and(|f| f <= deadline)
-    {
+    let myself = shift.finish_if_myself(t).is_some_and(|f| f <= deadline);
+    if !*myself_taken && shift.conversations().is_empty() && myself {
         *myself_taken = true;
         return Some(Action::DoMyself {
             task: task.id.clone(),
         });
+    }
+    // Busy now, but free in time: keep it for yourself and look again.
+    let free_at = shift.busy_until().unwrap_or(shift.now());
+    if shift
+        .finish_if_myself_from(t, free_at)
+        .is_some_and(|f| f <= deadline)
+    {
+        return None;
     }
     // Nobody makes it: ask early for more time if someone can do it then.
     if let (Some((f, _)), Some(_)) = (best_member, task.client)

@@ -459,11 +459,52 @@ impl Shift {
         out[task]
     }
 
+    /// When `member` would finish `task` if `planned` (tasks not yet
+    /// assigned, in order) and then `task` were put at the end of their
+    /// queue now; `None` if not today. A player planning several
+    /// assignments at one moment counts the earlier ones this way.
+    pub fn finish_if_queued(
+        &self,
+        task: usize,
+        member: usize,
+        planned: &[usize],
+    ) -> Option<Minute> {
+        let m = &self.members[member];
+        let mut out = vec![None; self.tasks.len()];
+        let queue = m
+            .queue
+            .iter()
+            .copied()
+            .filter(|&q| q != task && !planned.contains(&q))
+            .chain(planned.iter().copied())
+            .chain(std::iter::once(task));
+        self.project_queue(queue, m.minutes_left, &mut out);
+        out[task]
+    }
+
     /// When the trainee would finish `task` starting now; `None` if their
     /// hours do not cover it or the shift ends first.
     pub fn finish_if_myself(&self, task: usize) -> Option<Minute> {
+        self.finish_if_myself_from(task, self.now)
+    }
+
+    /// When the trainee would finish `task` starting at `start` (once free
+    /// of what they are doing); `None` if their hours do not cover it or
+    /// the shift ends first.
+    pub fn finish_if_myself_from(&self, task: usize, start: Minute) -> Option<Minute> {
         let mut out = vec![None; self.tasks.len()];
-        self.project_queue(std::iter::once(task), self.trainee_minutes, &mut out);
+        let minutes = match self.trainee_task {
+            Some(t) if t != task => self
+                .trainee_minutes
+                .saturating_sub(self.sc.tasks[t].effort - self.tasks[t].progress),
+            _ => self.trainee_minutes,
+        };
+        self.project_from(
+            start.max(self.now),
+            std::iter::once(task),
+            minutes,
+            &mut out,
+        );
         out[task]
     }
 

@@ -46,7 +46,15 @@ pub struct ShotRequest {
     /// Frames to draw on the screen before the picture; their median and
     /// slowest frame times are printed.
     pub frames: u32,
+    /// Sign in as this trainee (their profile is created in the data
+    /// directory if it does not exist); nobody is signed in without it, and
+    /// nothing is written.
+    pub trainee: Option<String>,
 }
+
+/// The seed the briefing shows in a screenshot, instead of a fresh one.
+#[derive(Resource, Clone, Copy)]
+pub struct ShotSeed(pub u64);
 
 /// Keeps the window drawing every frame while a shot is being taken.
 #[derive(Resource)]
@@ -149,7 +157,10 @@ fn set_up(
 ) -> Result<Screen, String> {
     course.rebuild(catalogue, &config.scenarios);
     profiles.refresh(course.career());
-    profiles.pick("Demo trainee", course.career())?;
+    if let Some(name) = &request.trainee {
+        profiles.pick(name, course.career())?;
+    }
+    commands.insert_resource(ShotSeed(request.seed));
     let file = match &request.scenario {
         Some(path) => {
             let absolute =

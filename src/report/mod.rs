@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod export;
+pub mod graph;
 pub mod html;
 pub mod record;
 pub mod scenarios;

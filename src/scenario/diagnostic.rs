@@ -129,6 +129,8 @@ codes! {
     ZeroScoringWeights = "KAM0045", Error, "all scoring weights are zero";
     /// `language` that is not a BCP 47 tag such as `en` or `ru`.
     UnknownLanguage = "KAM0046", Warning, "language is not a language tag";
+    /// A name or title longer than the screen shows.
+    TextTooLong = "KAM0047", Warning, "text longer than the screen shows";
 
     TaskNeverAdded = "KAM0050", Warning, "task is never added";
     DialogueNeverStarted = "KAM0051", Warning, "dialogue is never started";

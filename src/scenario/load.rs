@@ -518,9 +518,12 @@ fn plain_words(path: &Path, src: &str, text: &str, span: &Range<usize>) -> Optio
     let line_end = after.find('\n').unwrap_or(after.len());
     let rest_of_line = &after[..line_end];
     let quote_before = before.trim_end().ends_with('"');
+    // A word then `:` is a field after a missing comma, not quoted text.
+    let until_quote = rest_of_line.split('"').next().unwrap_or("");
     if quote_before
         && after.starts_with(|c: char| c.is_alphanumeric())
         && rest_of_line.contains('"')
+        && !until_quote.contains(':')
     {
         let open = before.trim_end().len() - 1;
         return Some(Diagnostic::at(

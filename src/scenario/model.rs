@@ -23,6 +23,10 @@ pub struct Scenario {
     pub trainee: Trainee,
     pub clients: Vec<Client>,
     pub team: Vec<TeamMember>,
+    /// What each role is called on screen ("Trade marketing designer" for
+    /// `designer`); a role without a name is shown as its id, capitalised.
+    #[serde(default)]
+    pub roles: Vec<RoleName>,
     #[serde(default)]
     pub tasks: Vec<Task>,
     #[serde(default)]
@@ -35,6 +39,14 @@ pub struct Scenario {
 
 fn default_language() -> String {
     "en".to_owned()
+}
+
+impl Scenario {
+    /// What a role is called on screen (see [`super::display_role`]).
+    pub fn role_title(&self, role: &str) -> String {
+        let name = self.roles.iter().find(|r| r.id == role);
+        super::resolved::display_role(role, name.map(|r| r.name.as_str()))
+    }
 }
 
 /// The career ladder, lowest first.
@@ -148,6 +160,27 @@ pub struct TeamMember {
     pub role: String,
     /// Hours of work the member can still take on today.
     pub hours: f64,
+}
+
+/// The name the trainee reads for a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleName {
+    /// A role of the team, as in `team[..].role`.
+    pub id: String,
+    pub name: String,
+}
+
+/// How long a name or title may be before the screen cuts it, in
+/// characters; `check` warns past these.
+pub mod limits {
+    pub const TITLE: usize = 60;
+    pub const CLIENT: usize = 40;
+    pub const MEMBER: usize = 28;
+    pub const ROLE: usize = 28;
+    pub const TASK: usize = 80;
+    pub const SPEAKER: usize = 60;
+    pub const INITIATIVE: usize = 80;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -19,12 +19,38 @@ pub struct Resolved {
     pub trainee: TraineeR,
     pub clients: Vec<ClientR>,
     pub team: Vec<MemberR>,
+    /// Display names of roles, by role id.
+    pub role_names: Vec<(String, String)>,
     pub tasks: Vec<TaskR>,
     pub events: Vec<EventR>,
     pub dialogues: Vec<DialogueR>,
     /// Every flag named anywhere, in order of first mention.
     pub flags: Vec<String>,
     pub scoring: Scoring,
+}
+
+impl Resolved {
+    /// What a role is called on screen: its authored name, or the id with
+    /// a capital letter.
+    pub fn role_title(&self, role: &str) -> String {
+        let name = self.role_names.iter().find(|(id, _)| id == role);
+        display_role(role, name.map(|(_, n)| n.as_str()))
+    }
+}
+
+/// A role as the trainee reads it: its authored name, or its id with a
+/// capital letter.
+pub fn display_role(role: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => name.to_owned(),
+        None => {
+            let mut chars = role.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -300,6 +300,8 @@ impl<'a> Resolver<'a> {
         let events = (0..s.events.len()).map(|i| self.event(i)).collect();
         let dialogues = (0..s.dialogues.len()).map(|i| self.dialogue(i)).collect();
         self.check_scoring();
+        self.check_roles(&team);
+        self.check_lengths();
         self.check_never_used();
 
         Resolved {
@@ -311,6 +313,11 @@ impl<'a> Resolver<'a> {
             trainee,
             clients,
             team,
+            role_names: s
+                .roles
+                .iter()
+                .map(|r| (r.id.clone(), r.name.clone()))
+                .collect(),
             tasks,
             events,
             dialogues,
@@ -907,6 +914,102 @@ impl<'a> Resolver<'a> {
                 "add the answer a capable beginner would be tempted to give instead, or fold this line into the node before it",
                 Some("one answer"),
             );
+        }
+    }
+
+    fn check_roles(&mut self, team: &[MemberR]) {
+        let s = self.s;
+        for (i, r) in s.roles.iter().enumerate() {
+            if !team.iter().any(|m| m.role == r.id) {
+                let mut roles: Vec<&str> = team.iter().map(|m| m.role.as_str()).collect();
+                roles.sort_unstable();
+                roles.dedup();
+                self.report(
+                    Code::UnknownRole,
+                    Path::root().field("roles").index(i).field("id"),
+                    format!(
+                        "`roles` names `{}`, but nobody in the team has that role",
+                        r.id
+                    ),
+                    match suggest(&r.id, roles.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("the team's roles: {}", roles.join(", ")),
+                    },
+                    Some("no team member has this role"),
+                );
+            }
+        }
+    }
+
+    /// Names and titles longer than the screen shows.
+    fn check_lengths(&mut self) {
+        use super::model::limits;
+        let s = self.s;
+        let root = Path::root();
+        let mut long: Vec<(Path, &str, usize, &str)> = Vec::new();
+        long.push((root.field("title"), &s.title, limits::TITLE, "the title"));
+        for (i, c) in s.clients.iter().enumerate() {
+            long.push((
+                root.field("clients").index(i).field("name"),
+                &c.name,
+                limits::CLIENT,
+                "a client's name",
+            ));
+        }
+        for (i, m) in s.team.iter().enumerate() {
+            long.push((
+                root.field("team").index(i).field("name"),
+                &m.name,
+                limits::MEMBER,
+                "a team member's name",
+            ));
+        }
+        for (i, r) in s.roles.iter().enumerate() {
+            long.push((
+                root.field("roles").index(i).field("name"),
+                &r.name,
+                limits::ROLE,
+                "a role's name",
+            ));
+        }
+        for (i, t) in s.tasks.iter().enumerate() {
+            long.push((
+                root.field("tasks").index(i).field("title"),
+                &t.title,
+                limits::TASK,
+                "a task's title",
+            ));
+        }
+        for (d, dl) in s.dialogues.iter().enumerate() {
+            let here = root.field("dialogues").index(d);
+            if let Some(init) = &dl.initiative {
+                long.push((
+                    here.field("initiative").field("label"),
+                    &init.label,
+                    limits::INITIATIVE,
+                    "an initiative's label",
+                ));
+            }
+            for (n, node) in dl.nodes.iter().enumerate() {
+                long.push((
+                    here.field("nodes").index(n).field("speaker"),
+                    &node.speaker,
+                    limits::SPEAKER,
+                    "a speaker",
+                ));
+            }
+        }
+        for (path, text, max, what) in long {
+            let n = text.chars().count();
+            if n > max {
+                self.report(
+                    Code::TextTooLong,
+                    path,
+                    format!("{what} is {n} characters long; the screen shows {max}"),
+                    format!("shorten it to {max} characters or fewer (docs/authoring.md lists the limits); what is longer is cut on screen"),
+                    Some("cut on screen"),
+                );
+            }
         }
     }
 

@@ -17,8 +17,12 @@ fn check_passes_the_shipped_scenarios() {
         .args(["check", "--runs", "50"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("reference-late-shipment.ron: ok"))
-        .stdout(predicate::str::contains("random play, 50 runs"));
+        .stdout(predicate::str::contains("merchandiser-first-round.ron: ok"))
+        .stdout(predicate::str::contains("random play, 50 runs"))
+        .stdout(predicate::str::contains(
+            "players who never read the answers",
+        ))
+        .stdout(predicate::str::contains("scenarios/career.ron: ok"));
 }
 
 #[test]
@@ -175,4 +179,58 @@ fn play_refuses_a_broken_scenario_with_its_diagnostics() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("unknown-node-next.ron:"));
+}
+
+#[test]
+fn check_tells_scenarios_plans_scripts_and_unknown_files_apart() {
+    let out = kam()
+        .args(["check", "--runs", "0", "tests/fixtures/kinds"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    for line in [
+        "tests/fixtures/kinds/shift.ron: ok",
+        "tests/fixtures/kinds/shift.script.ron (play script): ok",
+        "tests/fixtures/kinds/draft.ron (play script): ok",
+        "tests/fixtures/kinds/notes.ron (unknown): ok, 1 warning(s)",
+    ] {
+        assert!(stdout.contains(line), "{line}:\n{stdout}");
+    }
+    assert!(stderr.contains("warning[KAM0053]"), "{stderr}");
+    assert!(
+        stderr.contains("a play script (`NAME.script.ron`"),
+        "{stderr}"
+    );
+    // Nothing was read as a broken scenario.
+    assert!(!stderr.contains("KAM0005"), "{stderr}");
+}
+
+#[test]
+fn a_script_beside_its_scenario_that_does_not_play_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/kinds/shift.ron"),
+        dir.path().join("shift.ron"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("shift.script.ron"),
+        "[\n    (at: \"09:05\", do: Assign(task: \"poster\", to: \"olga\")),\n]\n",
+    )
+    .unwrap();
+    let out = kam()
+        .args(["check", "--runs", "0"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[KAM0904]"), "{stderr}");
+    assert!(
+        stderr.contains("task `poster` has not arrived yet"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shift.script.ron:2:5"), "{stderr}");
 }

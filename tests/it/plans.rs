@@ -10,7 +10,7 @@ use kam_trainer::engine::script::run_script;
 use kam_trainer::scenario::{Code, Severity, collect_scenario_files, load_path};
 use kam_trainer::scoring::assess::assess;
 use kam_trainer::scoring::plans::{
-    Expect, load_plans, load_plans_str, plans_path, play_plans, scenario_path,
+    Expect, PLAN_SEEDS, load_plans, load_plans_str, plans_path, play_plans, scenario_path,
 };
 
 use crate::common::{reference, root};
@@ -206,7 +206,7 @@ fn empty_and_orphaned_plans_files_are_warnings() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("renamed-shift.plans.ron: 1 warning(s)"),
+        stdout.contains("renamed-shift.plans.ron (test plans): ok, 1 warning(s)"),
         "{stdout}"
     );
 }
@@ -359,7 +359,7 @@ fn every_shipped_plans_file_matches_and_every_plan_fixture_code_is_covered() {
         let file = load_plans(&plans);
         assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
         let scenario = load_path(path).resolved.unwrap();
-        let played = play_plans(&file, &scenario, 1);
+        let played = play_plans(&file, &scenario, PLAN_SEEDS);
         assert!(
             played.diagnostics.is_empty(),
             "{}",
@@ -378,25 +378,36 @@ fn every_shipped_plans_file_matches_and_every_plan_fixture_code_is_covered() {
     }
     assert!(with_plans >= 1, "the reference scenario has plans");
 
-    let covered: Vec<Code> = ["wrong-expectation", "refused-step", "out-of-order", "empty"]
-        .iter()
-        .flat_map(|case| {
-            let scenario_file = root().join(fixture(case)).join("shift.ron");
-            let scenario = load_path(&scenario_file).resolved.unwrap();
-            let file = load_plans(&plans_path(&scenario_file));
-            let played = play_plans(&file, &scenario, 1);
-            file.diagnostics
-                .into_iter()
-                .chain(played.diagnostics)
-                .map(|d| d.code)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let covered: Vec<Code> = [
+        "wrong-expectation",
+        "refused-step",
+        "out-of-order",
+        "empty",
+        "bad-step",
+        "seed-dependent",
+        "by-number",
+    ]
+    .iter()
+    .flat_map(|case| {
+        let scenario_file = root().join(fixture(case)).join("shift.ron");
+        let scenario = load_path(&scenario_file).resolved.unwrap();
+        let file = load_plans(&plans_path(&scenario_file));
+        let played = play_plans(&file, &scenario, PLAN_SEEDS);
+        file.diagnostics
+            .into_iter()
+            .chain(played.diagnostics)
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    })
+    .collect();
     for code in [
         Code::PlanFailed,
         Code::PlanStepRefused,
         Code::PlanStepsOutOfOrder,
         Code::NoPlans,
+        Code::BadStep,
+        Code::PlanSeedDependent,
+        Code::AnswerByNumber,
     ] {
         assert!(covered.contains(&code), "no fixture for {code}");
     }

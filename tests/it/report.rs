@@ -1169,8 +1169,17 @@ fn verify_command_prints_ok_for_genuine_runs_and_fails_tampered_ones() {
         write_json(&tmp.path().join(format!("genuine/{}.json", run.id)), run);
     }
     let genuine_dir: PathBuf = tmp.path().join("genuine");
+    // The scenario files the runs were played on, in one folder.
+    let scenarios = tmp.path().join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    for file in SCENARIOS {
+        let from = root().join(file);
+        std::fs::copy(&from, scenarios.join(from.file_name().unwrap())).unwrap();
+    }
     kam(&root())
         .arg("verify")
+        .arg("--scenarios")
+        .arg(&scenarios)
         .arg(&genuine_dir)
         .assert()
         .success()
@@ -1183,6 +1192,8 @@ fn verify_command_prints_ok_for_genuine_runs_and_fails_tampered_ones() {
     write_json(&file, &tampered);
     kam(&root())
         .arg("verify")
+        .arg("--scenarios")
+        .arg(&scenarios)
         .arg(&genuine_dir)
         .arg(&file)
         .assert()
@@ -1226,7 +1237,7 @@ fn the_cohort_report_shows_every_trainee_escaped_and_fetches_nothing() {
 
     // Each scenario's pass rate, counted here from the records.
     for file in SCENARIOS {
-        let id = file.trim_end_matches(".ron");
+        let id = Path::new(file).file_stem().unwrap().to_str().unwrap();
         let of: Vec<&RunRecord> = runs.iter().filter(|r| r.scenario.id == id).collect();
         let passed = of.iter().filter(|r| r.passed).count();
         let line = format!(

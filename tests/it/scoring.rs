@@ -153,6 +153,7 @@ fn random_scenario() -> impl Strategy<Value = Scenario> {
             },
             clients,
             team,
+            roles: vec![],
             tasks,
             events,
             dialogues,

@@ -37,8 +37,12 @@ pub(super) fn wall_clock_seed() -> u64 {
     (now.as_micros() % 1_000_000) as u64
 }
 
-fn fresh_seed(mut field: ResMut<SeedField>) {
-    field.0 = wall_clock_seed().to_string();
+fn fresh_seed(mut field: ResMut<SeedField>, shot: Option<Res<crate::game::shot::ShotSeed>>) {
+    // A screenshot shows the seed it was asked for.
+    field.0 = match shot {
+        Some(s) => s.0.to_string(),
+        None => wall_clock_seed().to_string(),
+    };
 }
 
 /// The key legend of the shift screen.
@@ -345,7 +349,7 @@ fn people(ui: &mut egui::Ui, s: &Scenario, r: &Resolved) {
             ui.end_row();
             for m in &s.team {
                 ui.label(&m.name);
-                ui.label(&m.role);
+                ui.label(s.role_title(&m.role));
                 ui.label(ui::hours(m.hours));
                 ui.end_row();
             }

@@ -472,7 +472,7 @@ fn team(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Command>) {
             None if left == 0 => "no hours left today".to_owned(),
             None => "free".to_owned(),
         };
-        person(ui, &member.name, &member.role, left, &doing);
+        person(ui, &member.name, &sc.role_title(&member.role), left, &doing);
     }
     let now = shift.now();
     let doing = match (
@@ -487,7 +487,7 @@ fn team(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Command>) {
     person(
         ui,
         "You",
-        "account manager",
+        sc.stage.title(),
         shift.trainee_minutes_left(),
         &doing,
     );
