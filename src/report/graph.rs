@@ -72,7 +72,7 @@ fn legend(h: &mut String) {
             tone_colour(t)
         );
     }
-    h.push_str("<span class=\"chip critical\">CRITICAL</span> an answer no employer tolerates · <b>⏱</b> a reply timer · <b>■</b> the answer ends the conversation</p>\n");
+    h.push_str("<span class=\"chip critical\">CRITICAL</span> an answer no employer tolerates · <b>■</b> the answer ends the conversation</p>\n");
 }
 
 // ----- text of effects and conditions --------------------------------------
@@ -443,7 +443,7 @@ fn node_header(n: &Node) -> Vec<String> {
     let mut header = vec![format!("{} · {}", n.id, shorten(&n.speaker, 40))];
     header.extend(wrap(&format!("“{}”", n.says), SAY_CHARS, 3));
     if let Some(r) = n.reply_within {
-        let mut t = format!("⏱ reply within {r} min");
+        let mut t = format!("reply within {r} min");
         if !n.on_timeout.is_empty() {
             t.push_str(&format!("; silence: {}", effects_text(&n.on_timeout)));
         }

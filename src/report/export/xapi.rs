@@ -353,6 +353,10 @@ fn decision_statements(
                     | Action::DoMyself { task }
                     | Action::MoveDeadline { task, .. }
                     | Action::Drop { task } => (format!("tasks/{}", pct(task)), task.clone()),
+                    // A conversation the trainee started: the dialogue.
+                    Action::Open { dialogue } => {
+                        (format!("dialogues/{}", pct(dialogue)), d.text.clone())
+                    }
                     _ => ("break".to_owned(), "Break".to_owned()),
                 };
                 let object = json!({
