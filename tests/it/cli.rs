@@ -234,3 +234,81 @@ fn a_script_beside_its_scenario_that_does_not_play_is_an_error() {
     );
     assert!(stderr.contains("shift.script.ron:2:5"), "{stderr}");
 }
+
+#[test]
+fn new_writes_a_skeleton_in_either_language_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for (id, lang) in [("first-try", "en"), ("pervaya-smena", "ru")] {
+        kam()
+            .args([
+                "new",
+                id,
+                "--stage",
+                "sales-manager",
+                "--lang",
+                lang,
+                "--dir",
+            ])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("{id}.plans.ron")));
+        let text = std::fs::read_to_string(dir.path().join(format!("{id}.ron"))).unwrap();
+        assert!(text.contains(&format!("id: \"{id}\"")));
+        assert!(text.contains("stage: SalesManager"));
+        assert!(text.contains(&format!("language: \"{lang}\"")));
+    }
+    let out = kam()
+        .args(["check", "--json", "--runs", "300"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in reports.as_array().unwrap() {
+        assert_eq!(r["errors"], 0, "{r:#}");
+        assert_eq!(r["warnings"], 0, "{r:#}");
+        assert_eq!(r["plans"]["matched"], 3, "{r:#}");
+        assert_eq!(r["greedy_passes"], true);
+    }
+    // It never overwrites, and says why an id is refused.
+    kam()
+        .args(["new", "first-try", "--stage", "merchandiser", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    kam()
+        .args(["new", "First Try", "--stage", "merchandiser", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a shift id"));
+}
+
+#[test]
+fn graph_draws_every_dialogue_answer_and_event_on_one_page() {
+    let out = kam()
+        .args(["graph", "tests/fixtures/judgement/initiative.ron"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for part in [
+        "call-shop",
+        "price",
+        "value · Calm",
+        "match · Placating · CRITICAL",
+        "the trainee: “Call Nina Petrovna about the late delivery” while delay-known",
+        "event 2 (at 10:00 ± 20)",
+        "reply within 20 min; silence: loyalty -4",
+        "shelf",
+    ] {
+        assert!(html.contains(part), "the page lacks {part:?}");
+    }
+    for outside in ["<script", "<link", "src=", "href=", "@import"] {
+        assert!(!html.contains(outside), "the page loads nothing: {outside}");
+    }
+    assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+}
