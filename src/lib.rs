@@ -8,8 +8,10 @@
 pub mod career;
 pub mod cli;
 pub mod engine;
+pub mod files;
 #[cfg(feature = "gui")]
 pub mod game;
+pub mod record;
 pub mod report;
 pub mod scenario;
 pub mod scoring;

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use crate::report::RunRecord;
+use crate::record::RunRecord;
 use crate::scenario::spans::{self, Path as DocPath};
 use crate::scenario::{Code, Diagnostic, Severity, Stage, collect_scenario_files, load_path};
 
@@ -184,6 +184,24 @@ impl Career {
     /// Whether a trainee at `trainee` may play a scenario of `scenario_stage`.
     pub fn is_unlocked(scenario_stage: Stage, trainee: Stage) -> bool {
         scenario_stage <= trainee
+    }
+
+    /// The stage a scenario counts for: where the course lists it, else the
+    /// stage it declares.
+    pub fn stage_for(&self, scenario: &str, declared: Stage) -> Stage {
+        self.stage_of(scenario).unwrap_or(declared)
+    }
+
+    /// Whether a trainee at `trainee` may play this scenario: the one rule
+    /// the game's career screen and `play --profile` both follow. `Err`
+    /// holds the stage it unlocks at.
+    pub fn may_play(&self, scenario: &str, declared: Stage, trainee: Stage) -> Result<(), Stage> {
+        let stage = self.stage_for(scenario, declared);
+        if Career::is_unlocked(stage, trainee) {
+            Ok(())
+        } else {
+            Err(stage)
+        }
     }
 
     /// How many of the stage's scenarios have a passed run.

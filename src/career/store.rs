@@ -25,21 +25,20 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::ladder::{Career, best_runs};
 use super::profile::{PROFILE_FORMAT, ProfileSummary, Promotion};
-use crate::report::{RUN_FORMAT, RunRecord};
+use crate::record::{RUN_FORMAT, RunRecord};
 use crate::scenario::Stage;
 
 /// Milliseconds every write pauses between its steps (tests only).
-pub const SLOW_SAVE_ENV: &str = "KAM_TRAINER_SLOW_SAVE_MS";
+pub use crate::files::SLOW_SAVE_ENV;
 /// The summary's file name inside a profile's folder.
 pub const SUMMARY_FILE: &str = "profile.json";
 /// The run files' folder inside a profile's folder.
@@ -860,67 +859,22 @@ fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     write_atomically(path, &bytes)
 }
 
-/// Writes `bytes` so that a crash at any moment leaves either the old file
-/// or the new one: a temporary file in the same folder, written, synced,
-/// renamed over `path`, then the folder synced so the rename is durable.
+/// [`crate::files::write_atomically`], failing as the store fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{file_name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(io_error("create", &tmp))?;
-        let half = bytes.len() / 2;
-        f.write_all(&bytes[..half])
-            .map_err(io_error("write", &tmp))?;
-        pause_for_tests();
-        f.write_all(&bytes[half..])
-            .map_err(io_error("write", &tmp))?;
-        f.flush().map_err(io_error("write", &tmp))?;
-        f.sync_all().map_err(io_error("sync", &tmp))?;
-        drop(f);
-        pause_for_tests();
-        fs::rename(&tmp, path).map_err(io_error("replace", path))?;
-        pause_for_tests();
-        sync_dir(dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::files::write_atomically(path, bytes).map_err(StoreError::from)
 }
 
-/// Makes a folder's entries (a new or renamed file) durable.
 fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io_error("sync the folder", dir))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (dir, File::open::<&Path>);
-    Ok(())
+    crate::files::sync_dir(dir).map_err(StoreError::from)
 }
 
-/// See [`SLOW_SAVE_ENV`].
-fn pause_for_tests() {
-    if let Some(ms) = std::env::var(SLOW_SAVE_ENV)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
+impl From<crate::files::WriteError> for StoreError {
+    fn from(e: crate::files::WriteError) -> Self {
+        StoreError::Io {
+            doing: e.doing,
+            path: e.path,
+            source: e.source,
+        }
     }
 }
 

@@ -66,7 +66,7 @@ fn render(args: &NewArgs, shift: &Path) -> (String, String) {
 }
 
 fn write_new(path: &PathBuf, text: &str) -> Result<(), CliError> {
-    crate::career::store::write_atomically(path, text.as_bytes())
+    crate::files::write_atomically(path, text.as_bytes())
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))
 }
 

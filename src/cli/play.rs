@@ -255,8 +255,7 @@ impl Trainee {
         let career = career(scenarios);
         let profile = store.load(name, &career).map_err(store_error)?;
         print_notices(&profile.notices);
-        let stage = career.stage_of(&resolved.id).unwrap_or(resolved.stage);
-        if !Career::is_unlocked(stage, profile.summary.stage) {
+        if let Err(stage) = career.may_play(&resolved.id, resolved.stage, profile.summary.stage) {
             return Err(CliError::Usage(format!(
                 "`{}` is a {} shift and {} is a {}: it unlocks once the stages below are passed (see `kam-trainer profile show \"{}\"`)",
                 resolved.id,

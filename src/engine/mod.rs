@@ -13,10 +13,12 @@
 mod action;
 mod outcome;
 pub mod policy;
+mod replay;
 pub mod rules;
 pub mod script;
 mod shift;
 
 pub use action::{ActError, Action, ChoiceRef};
 pub use outcome::*;
+pub use replay::{Replay, replay};
 pub use shift::{Conversation, Happening, Logged, Shift, ShiftError, TaskStatus};

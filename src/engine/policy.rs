@@ -1,5 +1,5 @@
 //! Players without a window: the built-in policies used by `play` and by the
-//! Monte Carlo of `check`, and the replay of a decision log. A policy only reads the shift
+//! Monte Carlo of `check`. A policy only reads the shift
 //! and chooses [`Action`]s, exactly as a trainee in the game does; it has its
 //! own seeded generator, so the shift's draws do not depend on it.
 
@@ -10,8 +10,6 @@ use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use super::action::{Action, ChoiceRef};
-use super::outcome::{Decision, DecisionKind};
-pub use super::script::ScriptError;
 use super::shift::{Shift, TaskStatus, roll};
 use crate::scenario::format_time as hhmm;
 use crate::scenario::{ChoiceR, EffectR, Minute, Resolved};
@@ -219,7 +217,9 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
         && shift.conversations().is_empty()
         && shift.stress() >= 60
     {
-        actions.push(Action::TakeBreak { minutes: 15 });
+        actions.push(Action::TakeBreak {
+            minutes: crate::engine::rules::SHORT_BREAK,
+        });
     }
     if policy == Policy::Random && !myself_taken && chance(rng, 1, 40) {
         actions.push(Action::TakeBreak { minutes: 10 });
@@ -366,37 +366,4 @@ fn random_task_action(
             })
         }
     }
-}
-
-/// Replays the trainee's decisions of a shift on a (possibly edited)
-/// scenario with the same seed, up to `until`. Timeouts are not replayed:
-/// the engine decides them again. Stops at the first decision the new
-/// version refuses and says which; the shift is then at that decision's time.
-pub fn replay(
-    scenario: Arc<Resolved>,
-    seed: u64,
-    decisions: &[Decision],
-    until: Minute,
-) -> (Shift, Option<ScriptError>) {
-    let mut shift = Shift::from_resolved(scenario, seed);
-    let actions = decisions.iter().filter_map(|d| match &d.kind {
-        DecisionKind::Action(a) => Some((d.time, a)),
-        DecisionKind::Timeout { .. } => None,
-    });
-    for (i, (time, action)) in actions.enumerate() {
-        shift.advance_to(time);
-        if shift.is_over() {
-            return (shift, None);
-        }
-        if let Err(reason) = shift.act(action.clone()) {
-            let error = ScriptError::Refused {
-                step: i + 1,
-                at: hhmm(time),
-                reason: Box::new(reason),
-            };
-            return (shift, Some(error));
-        }
-    }
-    shift.advance_to(until);
-    (shift, None)
 }

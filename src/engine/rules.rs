@@ -23,6 +23,8 @@ pub const BREAK: i64 = -1000;
 /// A client kept waiting on an untimed question loses loyalty every this
 /// many minutes.
 pub const WAIT_STEP: u32 = 20;
+/// The break the game's B key and the greedy player take.
+pub const SHORT_BREAK: u32 = 15;
 /// Shortest and longest break.
 pub const BREAK_MINUTES: std::ops::RangeInclusive<u32> = 5..=60;
 

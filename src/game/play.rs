@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use super::assets::{Catalogue, ScenarioChanged};
 use super::profiles::{Course, Profiles};
 use super::screens::Screen;
-use crate::engine::policy::replay;
+use crate::engine::replay;
 use crate::engine::{Action, Outcome, Shift, TaskStatus};
 use crate::report::RunRecord;
 use crate::scenario::{Loaded, Minute, Resolved, Stage, format_time};
@@ -289,7 +289,9 @@ fn read_keys(
         }
     }
     if keys.just_pressed(KeyCode::KeyB) {
-        out.write(Command::Act(Action::TakeBreak { minutes: 15 }));
+        out.write(Command::Act(Action::TakeBreak {
+            minutes: crate::engine::rules::SHORT_BREAK,
+        }));
     }
     if keys.just_pressed(KeyCode::KeyO)
         && let Some(&d) = active.shift.offered_initiatives().first()
@@ -417,9 +419,9 @@ fn apply_to_shift(
                 time.unpause();
                 return;
             }
-            let (shift, problem) =
-                replay(resolved, seed, active.shift.decisions(), active.shift.now());
-            active.shift = shift;
+            let replayed = replay(resolved, seed, active.shift.decisions(), active.shift.now());
+            let problem = replayed.refused.map(|(_, e)| e);
+            active.shift = replayed.shift;
             active.loaded = loaded;
             active.changed_on_disk = false;
             active.notice =

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::record::{RUN_FORMAT, RunRecord};
 use crate::career::{PROFILE_FORMAT, ProfileSummary};
+use crate::record::{RUN_FORMAT, RunRecord};
 
 /// Trainee profiles by the trainee's name (as in [`RunRecord::trainee`]).
 pub type Profiles = BTreeMap<String, ProfileSummary>;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::collect::Profiles;
-use super::record::RunRecord;
 use crate::engine::{Action, DecisionKind};
+use crate::record::RunRecord;
 use crate::scenario::{Stage, Tone};
 
 /// Escapes text for HTML element content and quoted attributes.

@@ -6,12 +6,11 @@ pub mod collect;
 pub mod export;
 pub mod graph;
 pub mod html;
-pub mod record;
 pub mod scenarios;
 pub mod verify;
 
+pub use crate::record::{RUN_FORMAT, RunRecord, ScenarioRef, content_hash, uuid_from};
 pub use collect::{Collection, Profiles, Skipped, collect_from, collect_paths, collect_store};
 pub use export::{ExportOptions, Format, export_runs, write_export};
-pub use record::{RUN_FORMAT, RunRecord, ScenarioRef, content_hash, uuid_from};
-pub use scenarios::{ScenarioIndex, replay};
+pub use scenarios::ScenarioIndex;
 pub use verify::{Finding, FindingKind, verify_run};

@@ -5,9 +5,10 @@
 
 use std::fmt;
 
-use super::record::{RunRecord, run_id};
-use super::scenarios::{ScenarioIndex, replay};
+use super::scenarios::ScenarioIndex;
+use crate::engine::replay;
 use crate::engine::{Decision, DecisionKind};
+use crate::record::{RunRecord, run_id};
 use crate::scenario::format_time;
 use crate::scoring::assess::assess;
 
@@ -163,7 +164,7 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
         }
     }
     check_answers(run, &mut out);
-    let replayed = replay(resolved.clone(), run.seed, decisions);
+    let replayed = replay(resolved.clone(), run.seed, decisions, resolved.end);
     if let Some((i, reason)) = &replayed.refused {
         out.push(finding(
             FindingKind::DecisionLog,

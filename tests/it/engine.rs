@@ -377,17 +377,17 @@ const GOLDEN: u64 = 0x984e_00f6_293d_6b16;
 
 #[test]
 fn replaying_a_shifts_decisions_reproduces_it() {
-    use kam_trainer::engine::policy::replay;
+    use kam_trainer::engine::replay;
     let sc = reference();
     let played = autoplay(Arc::clone(&sc), 5, Policy::Random);
-    let (again, problem) = replay(Arc::clone(&sc), 5, played.decisions(), sc.end);
-    assert_eq!(problem, None);
-    assert_eq!(again.outcome(), played.outcome());
+    let again = replay(Arc::clone(&sc), 5, played.decisions(), sc.end);
+    assert_eq!(again.refused.map(|(_, e)| e), None);
+    assert_eq!(again.shift.outcome(), played.outcome());
 }
 
 #[test]
 fn replay_stops_at_the_first_decision_the_new_version_refuses() {
-    use kam_trainer::engine::policy::replay;
+    use kam_trainer::engine::replay;
     let sc = reference();
     let played = autoplay(Arc::clone(&sc), 5, Policy::Greedy);
     // The same shift without Sergey's role: assigning to him is refused.
@@ -396,7 +396,7 @@ fn replay_stops_at_the_first_decision_the_new_version_refuses() {
         .tasks
         .iter_mut()
         .for_each(|t| t.eligible.retain(|&m| m != 4));
-    let (_, problem) = replay(Arc::new(edited), 5, played.decisions(), sc.end);
-    let problem = problem.expect("a refused step").to_string();
+    let replayed = replay(Arc::new(edited), 5, played.decisions(), sc.end);
+    let problem = replayed.refused.expect("a refused step").1.to_string();
     assert!(problem.contains("was refused"), "{problem}");
 }

@@ -65,7 +65,7 @@ impl Group {
         match &entry.loaded {
             None => Group::Loading,
             Some(l) => l.scenario.as_ref().map_or(Group::Unreadable, |s| {
-                Group::Stage(career.stage_of(&s.id).unwrap_or(s.stage))
+                Group::Stage(career.stage_for(&s.id, s.stage))
             }),
         }
     }
@@ -107,10 +107,12 @@ impl Status {
             Some(l) if l.has_errors() || l.resolved.is_none() => Status::Broken {
                 errors: l.errors().max(1),
             },
-            Some(_) => match Group::of(entry, ladder.career) {
-                Group::Stage(stage) if !Career::is_unlocked(stage, ladder.stage) => {
-                    Status::Locked(stage)
-                }
+            Some(l) => match l
+                .scenario
+                .as_ref()
+                .map(|s| ladder.career.may_play(&s.id, s.stage, ladder.stage))
+            {
+                Some(Err(stage)) => Status::Locked(stage),
                 _ => Status::Ready,
             },
         }

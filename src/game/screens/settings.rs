@@ -11,7 +11,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use serde::{Deserialize, Serialize};
 
 use super::{Screen, SettingsReturn};
-use crate::career::store::write_atomically;
+use crate::files::write_atomically;
 use crate::game::play::SPEEDS;
 use crate::game::{GameConfig, theme, ui};
 

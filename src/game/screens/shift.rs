@@ -491,8 +491,11 @@ fn team(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Command>) {
         shift.trainee_minutes_left(),
         &doing,
     );
-    if ui.button(ui::key("B", "Break 15 min")).clicked() {
-        out.write(Command::Act(Action::TakeBreak { minutes: 15 }));
+    let label = format!("Break {} min", crate::engine::rules::SHORT_BREAK);
+    if ui.button(ui::key("B", &label)).clicked() {
+        out.write(Command::Act(Action::TakeBreak {
+            minutes: crate::engine::rules::SHORT_BREAK,
+        }));
     }
 }
 

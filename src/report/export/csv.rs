@@ -2,8 +2,8 @@
 //! Cyrillic names correctly (LibreOffice reads either way). A cell that a
 //! spreadsheet would run as a formula is prefixed with `'`.
 
+use crate::record::RunRecord;
 use crate::report::collect::Profiles;
-use crate::report::record::RunRecord;
 
 /// The header row.
 pub const COLUMNS: [&str; 21] = [

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::career::ProfileSummary;
+use crate::record::RunRecord;
 use crate::report::collect::Profiles;
-use crate::report::record::RunRecord;
 
 /// The value of the document's `format` field.
 pub const JSON_FORMAT: &str = "kam-trainer-results";

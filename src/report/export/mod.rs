@@ -10,11 +10,11 @@ pub mod xapi;
 
 use std::path::Path;
 
-pub use crate::career::store::write_atomically;
+pub use crate::files::write_atomically;
 
 use super::collect::Profiles;
-use super::record::RunRecord;
 use super::scenarios::ScenarioIndex;
+use crate::record::RunRecord;
 
 pub use json::{JSON_FORMAT, JSON_VERSION, JsonExport, parse_json_export};
 pub use xapi::XapiOptions;

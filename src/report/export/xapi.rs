@@ -7,10 +7,11 @@
 use serde_json::{Map, Value, json};
 
 use super::ExportError;
+use crate::engine::replay;
 use crate::engine::{Action, DecisionKind};
+use crate::record::{RunRecord, uuid_from};
 use crate::report::collect::Profiles;
-use crate::report::record::{RunRecord, uuid_from};
-use crate::report::scenarios::{ScenarioIndex, replay};
+use crate::report::scenarios::ScenarioIndex;
 use crate::scenario::{Stage, format_time};
 
 pub const VERB_PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
@@ -304,7 +305,10 @@ fn decision_statements(
     // The node of each answer comes from replaying the run on its scenario.
     let nodes = file
         .and_then(|f| f.resolved.clone())
-        .map(|sc| replay(sc, run.seed, &run.outcome.decisions).nodes)
+        .map(|sc| {
+            let end = sc.end;
+            replay(sc, run.seed, &run.outcome.decisions, end).nodes
+        })
         .unwrap_or_default();
     let registration = registration(run);
     let scenario = scenario_activity(x, run, lang);
