@@ -116,11 +116,19 @@ pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until:
     // A separate stream, so the policy's draws never shift the scenario's.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
     while !shift.is_over() && shift.now() < until {
+        let mut opened = false;
         for action in decide(&shift, policy, &mut rng) {
+            let open = matches!(action, Action::Open { .. });
             // A policy may propose something the previous action made
             // impossible (two answers while the first started own work);
             // the trainee would simply not be able to do it either.
-            let _ = shift.act(action);
+            opened |= shift.act(action).is_ok() && open;
+        }
+        // Whoever starts a call hears the first line at once.
+        if opened && policy.is_sensible() {
+            for action in decide(&shift, policy, &mut rng) {
+                let _ = shift.act(action);
+            }
         }
         let next = shift.next_change().min(shift.now() + LOOK_EVERY).min(until);
         shift.advance_to(next);
@@ -183,15 +191,22 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
     for t in open {
         let task = &sc.tasks[t];
         let id = task.id.clone();
-        let action = match policy {
-            Policy::First => task.eligible.first().map(|&m| Action::Assign {
-                task: id,
-                to: sc.team[m].id.clone(),
-            }),
-            Policy::Random => random_task_action(shift, t, rng, &mut myself_taken),
+        let chosen: Vec<Action> = match policy {
+            Policy::First => task
+                .eligible
+                .first()
+                .map(|&m| Action::Assign {
+                    task: id,
+                    to: sc.team[m].id.clone(),
+                })
+                .into_iter()
+                .collect(),
+            Policy::Random => random_task_action(shift, t, rng, &mut myself_taken)
+                .into_iter()
+                .collect(),
             _ => greedy_task_action(shift, t, &mut myself_taken, &mut planned),
         };
-        actions.extend(action);
+        actions.extend(chosen);
     }
     let offers = shift.offered_initiatives();
     let idle = !myself_taken && actions.is_empty() && shift.conversations().is_empty();
@@ -279,7 +294,7 @@ fn greedy_task_action(
     t: usize,
     myself_taken: &mut bool,
     planned: &mut [Vec<usize>],
-) -> Option<Action> {
+) -> Vec<Action> {
     let sc = shift.scenario();
     let task = &sc.tasks[t];
     let deadline = shift.task_deadline(t);
@@ -291,19 +306,19 @@ fn greedy_task_action(
     match best_member {
         Some((f, m)) if f <= deadline => {
             planned[m].push(t);
-            return Some(Action::Assign {
+            return vec![Action::Assign {
                 task: task.id.clone(),
                 to: sc.team[m].id.clone(),
-            });
+            }];
         }
         _ => {}
     }
     let myself = shift.finish_if_myself(t).is_some_and(|f| f <= deadline);
     if !*myself_taken && shift.conversations().is_empty() && myself {
         *myself_taken = true;
-        return Some(Action::DoMyself {
+        return vec![Action::DoMyself {
             task: task.id.clone(),
-        });
+        }];
     }
     // Busy now, but free in time: keep it for yourself and look again.
     let free_at = shift.busy_until().unwrap_or(shift.now());
@@ -311,26 +326,37 @@ fn greedy_task_action(
         .finish_if_myself_from(t, free_at)
         .is_some_and(|f| f <= deadline)
     {
-        return None;
+        return Vec::new();
     }
-    // Nobody makes it: ask early for more time if someone can do it then.
-    if let (Some((f, _)), Some(_)) = (best_member, task.client)
+    // Nobody makes it: ask early for more time, and give it to whoever
+    // makes the new time.
+    if let (Some((f, m)), Some(_)) = (best_member, task.client)
         && f <= sc.end
     {
         let to = hhmm(f.max(deadline + 1));
-        return Some(Action::MoveDeadline {
-            task: task.id.clone(),
-            to,
-        });
+        planned[m].push(t);
+        return vec![
+            Action::MoveDeadline {
+                task: task.id.clone(),
+                to,
+            },
+            Action::Assign {
+                task: task.id.clone(),
+                to: sc.team[m].id.clone(),
+            },
+        ];
     }
-    let m = *task
+    let Some(&m) = task
         .eligible
         .iter()
-        .max_by_key(|&&m| shift.member_minutes_left(m))?;
-    Some(Action::Assign {
+        .max_by_key(|&&m| shift.member_minutes_left(m))
+    else {
+        return Vec::new();
+    };
+    vec![Action::Assign {
         task: task.id.clone(),
         to: sc.team[m].id.clone(),
-    })
+    }]
 }
 
 fn random_task_action(

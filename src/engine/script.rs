@@ -61,8 +61,9 @@ pub struct TimedAction {
     /// author meant, so a reordered node is caught instead of played.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub says: Option<String>,
-    /// A step on a cue that may not happen (one branch of a `OneOf`): no
-    /// error when it does not.
+    /// A step that may not come to pass (one branch of a `OneOf`, an answer
+    /// to a conversation that may have moved on): no error when its cue
+    /// never happens or the shift refuses it when it is due.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub optional: bool,
 }
@@ -412,7 +413,12 @@ pub fn run_steps(
             .collect();
         if let Some(&(_, i)) = due.iter().filter(|(t, _)| *t <= now).min() {
             done[i] = true;
-            play_step(&mut shift, i + 1, &script[i], &mut notes)?;
+            match play_step(&mut shift, i + 1, &script[i], &mut notes) {
+                // An optional step the shift cannot take when it is due
+                // (its conversation has moved on) is skipped.
+                Err(ScriptError::Refused { .. }) if script[i].optional => {}
+                other => other?,
+            }
             continue;
         }
         let next = due

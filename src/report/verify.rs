@@ -7,9 +7,12 @@ use std::fmt;
 
 use super::scenarios::ScenarioIndex;
 use crate::engine::replay;
-use crate::engine::{Decision, DecisionKind};
+use std::sync::Arc;
+
+use crate::engine::{Decision, DecisionKind, Outcome};
 use crate::record::{RunRecord, run_id};
 use crate::scenario::format_time;
+use crate::scoring::assess::Assessment;
 use crate::scoring::assess::assess;
 
 /// What part of a record a finding is about.
@@ -57,8 +60,60 @@ fn finding(kind: FindingKind, message: impl Into<String>) -> Finding {
     }
 }
 
-/// Checks one record; an empty list means the run is genuine.
+/// Checks one record; an empty list means the run is genuine. The record's
+/// identity is checked first, then that its scenario version is at hand;
+/// then its decision log, its outcome and its scores are each compared with
+/// a replay of its decisions.
 pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
+    let mut out = check_identity(run);
+    let resolved = match find_scenario(run, scenarios) {
+        Ok(resolved) => resolved,
+        Err(findings) => {
+            out.extend(findings);
+            check_verdict_consistency(run, &mut out);
+            return out;
+        }
+    };
+    check_log_order(run, &mut out);
+    check_answers(run, &mut out);
+    let decisions = &run.outcome.decisions;
+    let replayed = replay(Arc::clone(&resolved), run.seed, decisions, resolved.end);
+    if let Some((i, reason)) = &replayed.refused {
+        out.push(finding(
+            FindingKind::DecisionLog,
+            format!(
+                "decision {} ({} {}) cannot have been made: {reason}",
+                i + 1,
+                format_time(decisions[*i].time),
+                decisions[*i].text
+            ),
+        ));
+        check_verdict_consistency(run, &mut out);
+        return out;
+    }
+    if let Some(i) = replayed.after_end {
+        out.push(finding(
+            FindingKind::DecisionLog,
+            format!(
+                "decision {} ({} {}) comes after the shift had ended at {}",
+                i + 1,
+                format_time(decisions[i].time),
+                decisions[i].text,
+                format_time(replayed.shift.now())
+            ),
+        ));
+    }
+    let outcome = replayed.shift.outcome();
+    match first_difference(decisions, &outcome.decisions) {
+        Some(message) => out.push(finding(FindingKind::DecisionLog, message)),
+        None => out.extend(compare_outcomes(&run.outcome, &outcome)),
+    }
+    out.extend(compare_scores(run, &assess(&resolved, &outcome)));
+    out
+}
+
+/// The record agrees with itself: its seed, its run id, its times.
+fn check_identity(run: &RunRecord) -> Vec<Finding> {
     let mut out = Vec::new();
     if run.seed != run.outcome.seed {
         out.push(finding(
@@ -88,6 +143,15 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
             ),
         ));
     }
+    out
+}
+
+/// The scenario file the run was played on, checked; or why it cannot be
+/// replayed.
+fn find_scenario(
+    run: &RunRecord,
+    scenarios: &ScenarioIndex,
+) -> Result<Arc<crate::scenario::Resolved>, Vec<Finding>> {
     let Some(file) = scenarios.by_hash(&run.scenario.hash) else {
         let others: Vec<String> = scenarios
             .with_id(&run.scenario.id)
@@ -114,26 +178,24 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
                 others.join("; ")
             )
         };
-        out.push(finding(FindingKind::Scenario, message));
-        check_verdict_consistency(run, &mut out);
-        return out;
+        return Err(vec![finding(FindingKind::Scenario, message)]);
     };
     let Some(resolved) = file.resolved.clone() else {
-        out.push(finding(
+        return Err(vec![finding(
             FindingKind::Scenario,
             format!(
                 "{} has the run's hash but has errors, so the run cannot be replayed (see `kam-trainer check {}`)",
                 file.path.display(),
                 file.path.display()
             ),
-        ));
-        return out;
+        )]);
     };
     if resolved.id != run.scenario.id
         || resolved.title != run.scenario.title
         || resolved.stage != run.scenario.stage
     {
-        out.push(finding(
+        // Reported, and the replay still goes ahead on the file with the hash.
+        let f = finding(
             FindingKind::Scenario,
             format!(
                 "the record names scenario `{}` (\"{}\", {}) but {} with its hash is `{}` (\"{}\", {})",
@@ -145,11 +207,19 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
                 resolved.title,
                 resolved.stage.title()
             ),
-        ));
+        );
+        return Err(vec![f]).or_else(|f: Vec<Finding>| {
+            // Keep going: the hash identifies the file; the names were edited.
+            let _ = f;
+            Ok::<_, Vec<Finding>>(resolved)
+        });
     }
+    Ok(resolved)
+}
 
-    let decisions = &run.outcome.decisions;
-    for (i, pair) in decisions.windows(2).enumerate() {
+/// Decisions are logged in shift order.
+fn check_log_order(run: &RunRecord, out: &mut Vec<Finding>) {
+    for (i, pair) in run.outcome.decisions.windows(2).enumerate() {
         if pair[1].time < pair[0].time {
             out.push(finding(
                 FindingKind::DecisionLog,
@@ -163,75 +233,67 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
             ));
         }
     }
-    check_answers(run, &mut out);
-    let replayed = replay(resolved.clone(), run.seed, decisions, resolved.end);
-    if let Some((i, reason)) = &replayed.refused {
-        out.push(finding(
-            FindingKind::DecisionLog,
-            format!(
-                "decision {} ({} {}) cannot have been made: {reason}",
-                i + 1,
-                format_time(decisions[*i].time),
-                decisions[*i].text
-            ),
-        ));
-        check_verdict_consistency(run, &mut out);
-        return out;
-    }
-    if let Some(i) = replayed.after_end {
-        out.push(finding(
-            FindingKind::DecisionLog,
-            format!(
-                "decision {} ({} {}) comes after the shift had ended at {}",
-                i + 1,
-                format_time(decisions[i].time),
-                decisions[i].text,
-                format_time(replayed.shift.now())
-            ),
-        ));
-    }
-    let outcome = replayed.shift.outcome();
-    if let Some(message) = first_difference(decisions, &outcome.decisions) {
-        out.push(finding(FindingKind::DecisionLog, message));
-    } else {
-        let mut differs = Vec::new();
-        let o = &run.outcome;
-        if o.scenario != outcome.scenario {
-            differs.push("scenario");
-        }
-        if o.end_reason != outcome.end_reason || o.ended_at != outcome.ended_at {
-            differs.push("end of the shift");
-        }
-        if o.clients != outcome.clients {
-            differs.push("clients");
-        }
-        if o.stress != outcome.stress || o.danger_minutes != outcome.danger_minutes {
-            differs.push("stress");
-        }
-        if o.tasks != outcome.tasks {
-            differs.push("tasks");
-        }
-        if o.answers != outcome.answers {
-            differs.push("answers");
-        }
-        if o.timeline != outcome.timeline {
-            differs.push("timeline");
-        }
-        if o.hours_changes != outcome.hours_changes {
-            differs.push("team hours");
-        }
-        if !differs.is_empty() {
-            out.push(finding(
-                FindingKind::Outcome,
-                format!(
-                    "the outcome's {} differ from the replay's: a decision was added, removed or moved in the log, or the outcome was edited",
-                    differs.join(", ")
-                ),
-            ));
-        }
-    }
+}
 
-    let a = assess(&resolved, &outcome);
+/// Every part of the outcome but the decision log (compared before), each
+/// named: the outcome is taken apart without `..`, so a field added to it
+/// later does not compile until it is compared here.
+fn compare_outcomes(recorded: &Outcome, replayed: &Outcome) -> Vec<Finding> {
+    let Outcome {
+        scenario,
+        seed: _, // checked with the record's identity
+        end_reason,
+        ended_at,
+        clients,
+        stress,
+        danger_minutes,
+        tasks,
+        decisions: _, // compared entry by entry before
+        answers,
+        timeline,
+        hours_changes,
+    } = recorded;
+    let mut differs = Vec::new();
+    if *scenario != replayed.scenario {
+        differs.push("scenario");
+    }
+    if *end_reason != replayed.end_reason || *ended_at != replayed.ended_at {
+        differs.push("end of the shift");
+    }
+    if *clients != replayed.clients {
+        differs.push("clients");
+    }
+    if *stress != replayed.stress || *danger_minutes != replayed.danger_minutes {
+        differs.push("stress");
+    }
+    if *tasks != replayed.tasks {
+        differs.push("tasks");
+    }
+    if *answers != replayed.answers {
+        differs.push("answers");
+    }
+    if *timeline != replayed.timeline {
+        differs.push("timeline");
+    }
+    if *hours_changes != replayed.hours_changes {
+        differs.push("team hours");
+    }
+    if differs.is_empty() {
+        return Vec::new();
+    }
+    vec![finding(
+        FindingKind::Outcome,
+        format!(
+            "the outcome's {} differ from the replay's: a decision was added, removed or moved in the log, or the outcome was edited",
+            differs.join(", ")
+        ),
+    )]
+}
+
+/// The record's scores, marks, critical errors and verdict against the
+/// replay's assessment.
+fn compare_scores(run: &RunRecord, a: &Assessment) -> Vec<Finding> {
+    let mut out = Vec::new();
     let (r, s) = (run.scores, a.scores);
     for (name, recorded, replayed) in [
         ("loyalty", r.loyalty, s.loyalty),
