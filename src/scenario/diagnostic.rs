@@ -287,12 +287,35 @@ impl Diagnostic {
                 .as_ref()
                 .is_some_and(|s| s.end <= src.len() && src.is_char_boundary(s.start))
         });
-        let report = Report {
-            diagnostic: self,
-            source: source.map(|text| FileSource {
-                name: &self.file,
-                text,
-            }),
+        // miette cannot draw a span far into a very long line: show the
+        // part of the line around the span instead, numbered as in the file.
+        let window = match (source, &self.span) {
+            (Some(src), Some(span)) => Window::around(src, span.clone()),
+            _ => None,
+        };
+        let shown = window.as_ref().map(|w| Diagnostic {
+            span: Some(w.span.clone()),
+            ..self.clone()
+        });
+        let report = match (&window, &shown) {
+            (Some(w), Some(shown)) => Report {
+                diagnostic: shown,
+                source: Some(FileSource {
+                    name: &self.file,
+                    text: &w.text,
+                    lines_before: w.lines_before,
+                    columns_before: w.columns_before,
+                }),
+            },
+            _ => Report {
+                diagnostic: self,
+                source: source.map(|text| FileSource {
+                    name: &self.file,
+                    text,
+                    lines_before: 0,
+                    columns_before: 0,
+                }),
+            },
         };
         let mut out = String::new();
         if handler.render_report(&mut out, &report).is_err() {
@@ -344,10 +367,81 @@ fn clamp_to_char(source: &str, offset: usize) -> usize {
 }
 
 /// The source text with its file name, reporting columns in characters so
-/// the rendered `file:line:column` is the one in [`Diagnostic`].
+/// the rendered `file:line:column` is the one in [`Diagnostic`]. For a very
+/// long line `text` is a window of it; the offsets say where the window
+/// starts in the file.
 struct FileSource<'a> {
     name: &'a str,
     text: &'a str,
+    lines_before: usize,
+    columns_before: usize,
+}
+
+/// Lines longer than this are cut to a window around the span.
+const LONG_LINE: usize = 300;
+/// Characters of the line shown on each side of the span.
+const WINDOW_SIDE: usize = 60;
+
+/// The part of a very long line around a span, as the renderer is shown it.
+struct Window {
+    text: String,
+    /// The span in `text`.
+    span: Range<usize>,
+    /// Lines of the file before the window's line.
+    lines_before: usize,
+    /// Characters of the line before the window's first one.
+    columns_before: usize,
+}
+
+impl Window {
+    /// `None` when the span's line is short enough to show whole.
+    fn around(src: &str, span: Range<usize>) -> Option<Window> {
+        let line_start = src[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[span.start..]
+            .find('\n')
+            .map_or(src.len(), |i| span.start + i);
+        if src[line_start..line_end].chars().count() <= LONG_LINE {
+            return None;
+        }
+        let back = |from: usize, n: usize| {
+            let mut at = from;
+            for _ in 0..n {
+                if at <= line_start {
+                    break;
+                }
+                at = src[..at]
+                    .char_indices()
+                    .next_back()
+                    .map_or(line_start, |(i, _)| i);
+            }
+            at
+        };
+        let forward = |from: usize, n: usize| {
+            src[from..line_end]
+                .char_indices()
+                .nth(n)
+                .map_or(line_end, |(i, _)| from + i)
+        };
+        let start = back(span.start, WINDOW_SIDE);
+        // A span that runs far on is cut too: its start is what matters.
+        let span_end = forward(span.start, WINDOW_SIDE)
+            .min(span.end.max(span.start))
+            .min(line_end);
+        let end = forward(span_end, WINDOW_SIDE);
+        let (lead, tail) = (
+            if start > line_start { "…" } else { "" },
+            if end < line_end { "…" } else { "" },
+        );
+        let text = format!("{lead}{}{tail}", &src[start..end]);
+        let offset = lead.len() + span.start - start;
+        let (line, _) = line_col(src, span.start);
+        Some(Window {
+            span: offset..offset + (span_end - span.start),
+            text,
+            lines_before: line - 1,
+            columns_before: src[line_start..start].chars().count() - lead.chars().count(),
+        })
+    }
 }
 
 impl SourceCode for FileSource<'_> {
@@ -363,9 +457,14 @@ impl SourceCode for FileSource<'_> {
                 .read_span(span, context_lines_before, context_lines_after)?;
         let (line, column) = if context_lines_before == 0 {
             let (line, column) = line_col(self.text, span.offset());
-            (line - 1, column - 1)
+            let column = if line == 1 {
+                column + self.columns_before
+            } else {
+                column
+            };
+            (line - 1 + self.lines_before, column - 1)
         } else {
-            (inner.line(), inner.column())
+            (inner.line() + self.lines_before, inner.column())
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_owned(),

@@ -937,4 +937,32 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn very_long_lines_never_panic_the_renderer(
+        items in 1usize..30_000,
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        // A mutation that puts thousands of list items on one line, with a
+        // mistake somewhere in it or after it.
+        let list = vec!["\"goal\""; items].join(", ");
+        let src = String::from_utf8(reference_bytes())
+            .unwrap()
+            .replacen("learning_goals: [", &format!("learning_goals: [{list}, 7,"), 1);
+        let mut bytes = src.into_bytes();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        let loaded = load_bytes(Path::new("long.ron"), &bytes);
+        prop_assert!(loaded.has_errors());
+        let rendered = loaded.render_diagnostics();
+        // The finding's own line and column are what the header shows.
+        let d = &loaded.diagnostics[0];
+        if d.line > 0 {
+            prop_assert!(rendered.contains(&format!("long.ron:{}:{}", d.line, d.column)), "{}", rendered);
+        }
+        for line in rendered.lines() {
+            prop_assert!(line.chars().count() < 400, "a rendered line of {} characters", line.chars().count());
+        }
+    }
 }
