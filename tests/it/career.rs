@@ -2,16 +2,15 @@
 //! profile store and its crash safety, and the `profile` commands.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
 use kam_trainer::career::ladder::{
     Career, best_runs, default_to_pass, is_better, load_course, load_course_dir,
 };
-use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::engine::policy::Policy;
 use kam_trainer::report::RunRecord;
 use kam_trainer::scenario::{Code, Severity, Stage, load_path};
-use kam_trainer::scoring::assess::assess;
 
 use crate::common::root;
 
@@ -28,19 +27,11 @@ fn template() -> &'static RunRecord {
 
 /// A run played by the greedy policy and recorded as the game does.
 pub fn real_run(trainee: &str, file: &str, seed: u64, started: Timestamp) -> RunRecord {
-    let path = course_dir().join(file);
-    let bytes = std::fs::read(&path).unwrap();
-    let loaded = load_path(&path);
-    let resolved = loaded.resolved.clone().expect("fixture is valid");
-    let shift = autoplay(Arc::clone(&resolved), seed, Policy::Greedy);
-    let outcome = shift.outcome();
-    let assessment = assess(&resolved, &outcome);
-    RunRecord::new(
+    crate::common::policy_run(
         trainee,
-        loaded.scenario.as_ref().unwrap(),
-        &bytes,
-        outcome,
-        &assessment,
+        &course_dir().join(file),
+        seed,
+        Policy::Greedy,
         started,
         started + jiff::SignedDuration::from_mins(10),
     )
@@ -387,8 +378,7 @@ fn check_reports_the_course_file_of_a_folder() {
         let p = entry.unwrap().path();
         std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
     }
-    let ok = assert_cmd::Command::cargo_bin("kam-trainer")
-        .unwrap()
+    let ok = crate::common::kam()
         .args(["check", "--runs", "0"])
         .arg(dir.path())
         .assert()
@@ -400,8 +390,7 @@ fn check_reports_the_course_file_of_a_folder() {
         dir.path().join("career.ron"),
     )
     .unwrap();
-    let bad = assert_cmd::Command::cargo_bin("kam-trainer")
-        .unwrap()
+    let bad = crate::common::kam()
         .args(["check", "--runs", "0", "--json"])
         .arg(dir.path())
         .assert()
@@ -768,11 +757,8 @@ fn an_unwritable_data_directory_is_a_clear_error() {
 // ---- The command line ----
 
 fn kam(data: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
-    cmd.current_dir(root())
-        .env_remove("KAM_TRAINER_DATA")
-        .env_remove(SLOW_SAVE_ENV)
-        .arg("--data-dir")
+    let mut cmd = crate::common::kam();
+    cmd.arg("--data-dir")
         .arg(data)
         .arg("--scenarios")
         .arg(course_dir());
@@ -949,7 +935,7 @@ fn killing_a_save_at_any_moment_loses_no_finished_run() {
         .args(["profile", "create", "Олег"])
         .assert()
         .success();
-    let bin = assert_cmd::cargo::cargo_bin("kam-trainer");
+    let bin = crate::common::binary();
     let play = |seed: u64| {
         std::process::Command::new(&bin)
             .current_dir(root())
@@ -1037,7 +1023,7 @@ fn a_new_trainee_climbs_the_whole_shipped_course_with_the_winning_plans() {
             .arg("--scenarios")
             .arg(root().join("scenarios"));
     };
-    let mut create = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
+    let mut create = crate::common::kam();
     shipped(&mut create);
     create
         .args(["profile", "create", "Ольга"])
@@ -1064,7 +1050,7 @@ fn a_new_trainee_climbs_the_whole_shipped_course_with_the_winning_plans() {
                 .unwrap_or_else(|| panic!("{id} has no winning plan"));
             let script = dir.path().join(format!("{id}.script.ron"));
             std::fs::write(&script, ron::to_string(&plan.steps).unwrap()).unwrap();
-            let mut play = assert_cmd::Command::cargo_bin("kam-trainer").unwrap();
+            let mut play = crate::common::kam();
             shipped(&mut play);
             play.arg("play")
                 .arg(&scenario)

@@ -1,15 +1,8 @@
 //! The headless commands as a user runs them: real processes, real files.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::common::root;
-
-fn kam() -> Command {
-    let mut cmd = Command::cargo_bin("kam-trainer").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use crate::common::{kam, root};
 
 #[test]
 fn check_passes_the_shipped_scenarios() {

@@ -3,24 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use jiff::Timestamp;
+use kam_trainer::engine::Shift;
+use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::record::RunRecord;
 use kam_trainer::scenario::{Resolved, load_path, load_str};
+use kam_trainer::scoring::assess::assess;
 
 /// The crate's root, where `scenarios/` and `tests/fixtures/` live.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A shipped scenario, checked.
-pub fn shipped(name: &str) -> Arc<Resolved> {
-    let path = root().join("scenarios").join(name);
-    let loaded = load_path(&path);
-    loaded.resolved.clone().unwrap_or_else(|| {
-        panic!(
-            "{} should be valid:\n{}",
-            path.display(),
-            loaded.render_diagnostics()
-        )
-    })
 }
 
 /// The format's conformance file (a copy of `../shared/scenario-format/
@@ -73,4 +65,63 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The built binary, run from the crate's root with none of the
+/// environment variables that would change what it reads or writes.
+pub fn kam() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(binary());
+    cmd.current_dir(root());
+    for var in [
+        "KAM_TRAINER_DATA",
+        "KAM_TRAINER_XAPI_HOMEPAGE",
+        "KAM_TRAINER_XAPI_BASE",
+        kam_trainer::files::SLOW_SAVE_ENV,
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Where the built binary is, for tests that start and kill it themselves.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("kam-trainer")
+}
+
+/// The run record of a shift played on the scenario file at `path`.
+pub fn record(
+    trainee: &str,
+    path: &Path,
+    shift: &Shift,
+    started: Timestamp,
+    finished: Timestamp,
+) -> RunRecord {
+    let bytes = std::fs::read(path).unwrap();
+    let loaded = load_path(path);
+    let resolved = loaded.resolved.clone().expect("the scenario is valid");
+    let outcome = shift.outcome();
+    let assessment = assess(&resolved, &outcome);
+    RunRecord::new(
+        trainee,
+        loaded.scenario.as_ref().unwrap(),
+        &bytes,
+        outcome,
+        &assessment,
+        started,
+        finished,
+    )
+}
+
+/// The run record of the scenario at `path` played by a policy.
+pub fn policy_run(
+    trainee: &str,
+    path: &Path,
+    seed: u64,
+    policy: Policy,
+    started: Timestamp,
+    finished: Timestamp,
+) -> RunRecord {
+    let resolved = load_path(path).resolved.expect("the scenario is valid");
+    let shift = autoplay(resolved, seed, policy);
+    record(trainee, path, &shift, started, finished)
 }

@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use jiff::Timestamp;
 use kam_trainer::engine::policy::{Policy, autoplay};
 use kam_trainer::engine::script::{Cue, ScriptError, TimedAction, run_script, run_steps};
@@ -109,19 +108,11 @@ fn a_critical_error_fails_a_run_whatever_its_scores() {
 
 /// A run record of the price call answered with `choice`.
 fn record(choice: &str) -> RunRecord {
-    let path = fixture("initiative.ron");
-    let bytes = std::fs::read(&path).unwrap();
-    let loaded = load_path(&path);
-    let sc = loaded.resolved.clone().unwrap();
-    let outcome = price_call(choice).outcome();
-    let assessment = assess(&sc, &outcome);
     let t = Timestamp::from_second(1_790_000_000).unwrap();
-    RunRecord::new(
+    crate::common::record(
         "Анна",
-        loaded.scenario.as_ref().unwrap(),
-        &bytes,
-        outcome,
-        &assessment,
+        &fixture("initiative.ron"),
+        &price_call(choice),
         t,
         t,
     )
@@ -496,9 +487,7 @@ fn the_shown_order_is_shuffled_by_the_seed_and_the_same_for_the_same_seed() {
 }
 
 fn check_json(path: &Path, runs: &str) -> Vec<Value> {
-    let out = Command::cargo_bin("kam-trainer")
-        .unwrap()
-        .current_dir(root())
+    let out = crate::common::kam()
         .args(["check", "--json", "--runs", runs])
         .arg(path)
         .output()

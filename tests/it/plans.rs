@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use kam_trainer::engine::script::run_script;
 use kam_trainer::scenario::{Code, Severity, collect_scenario_files, load_path};
 use kam_trainer::scoring::assess::assess;
@@ -13,13 +12,7 @@ use kam_trainer::scoring::plans::{
     Expect, PLAN_SEEDS, load_plans, load_plans_str, plans_path, play_plans, scenario_path,
 };
 
-use crate::common::{reference, root};
-
-fn kam() -> Command {
-    let mut cmd = Command::cargo_bin("kam-trainer").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use crate::common::{kam, reference, root};
 
 fn fixture(case: &str) -> String {
     format!("tests/fixtures/plans/{case}")

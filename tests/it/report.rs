@@ -3,12 +3,11 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use assert_cmd::Command;
 use jiff::Timestamp;
 use kam_trainer::career::{PROFILE_FORMAT, ProfileSummary};
-use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::engine::policy::Policy;
 use kam_trainer::engine::{Action, DecisionKind};
 use kam_trainer::report::export::{ExportOptions, Format, XapiOptions, parse_json_export};
 use kam_trainer::report::html::{cohort_report, escape, scenario_summaries};
@@ -16,8 +15,7 @@ use kam_trainer::report::{
     FindingKind, Profiles, RunRecord, ScenarioIndex, collect_from, collect_store, export_runs,
     verify_run,
 };
-use kam_trainer::scenario::{Stage, load_path};
-use kam_trainer::scoring::assess::assess;
+use kam_trainer::scenario::Stage;
 use serde_json::Value;
 
 use crate::common::root;
@@ -40,24 +38,9 @@ fn scenario_dirs() -> Vec<PathBuf> {
 
 /// A finished run of a shipped scenario, played by a policy.
 fn play(trainee: &str, file: &str, seed: u64, policy: Policy, start: i64) -> RunRecord {
-    let path = root().join(file);
-    let bytes = std::fs::read(&path).unwrap();
-    let loaded = load_path(&path);
-    let resolved = loaded.resolved.clone().unwrap();
-    let shift = autoplay(Arc::clone(&resolved), seed, policy);
-    let outcome = shift.outcome();
-    let assessment = assess(&resolved, &outcome);
     let started = Timestamp::from_second(start).unwrap();
     let finished = Timestamp::from_second(start + 600 + seed as i64 % 300).unwrap();
-    RunRecord::new(
-        trainee,
-        loaded.scenario.as_ref().unwrap(),
-        &bytes,
-        outcome,
-        &assessment,
-        started,
-        finished,
-    )
+    crate::common::policy_run(trainee, &root().join(file), seed, policy, started, finished)
 }
 
 /// 24 trainees (Latin and Cyrillic names, one with markup characters), each
@@ -1039,11 +1022,8 @@ fn verify_reports_a_changed_seed_and_another_scenario_version() {
 // ----- the command line ---------------------------------------------------
 
 fn kam(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kam-trainer").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("KAM_TRAINER_DATA")
-        .env_remove("KAM_TRAINER_XAPI_HOMEPAGE")
-        .env_remove("KAM_TRAINER_XAPI_BASE");
+    let mut cmd = crate::common::kam();
+    cmd.current_dir(dir);
     cmd
 }
 
