@@ -16,6 +16,9 @@ use crate::scenario::{ChoiceR, EffectR, Minute, Resolved};
 
 /// How often a policy looks at the shift when nothing else happens.
 const LOOK_EVERY: Minute = 5;
+/// The longest job the greedy player keeps for itself while busy, rather
+/// than handing it to someone who cannot finish it.
+const KEEP_FOR_YOURSELF: Minute = 60;
 
 /// A built-in way to play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -286,9 +289,11 @@ pub fn best_answer(choices: &[ChoiceR], offered: &[usize]) -> usize {
 
 /// The greedy player's move for an open task nobody is on: the colleague
 /// who finishes it soonest (counting what was `planned` for them a moment
-/// ago), else the trainee if free and in time, else wait for the trainee
-/// to be free when that is still in time, else an early request for more
-/// time, else the colleague with the most hours left.
+/// ago) in time, else the trainee if free and in time, else an early
+/// request for more time with the task given to whoever makes the new
+/// time, else the colleague who finishes it soonest today, else wait when
+/// the trainee could still do it in time once free, else the colleague
+/// with the most hours left.
 fn greedy_task_action(
     shift: &Shift,
     t: usize,
@@ -320,14 +325,6 @@ fn greedy_task_action(
             task: task.id.clone(),
         }];
     }
-    // Busy now, but free in time: keep it for yourself and look again.
-    let free_at = shift.busy_until().unwrap_or(shift.now());
-    if shift
-        .finish_if_myself_from(t, free_at)
-        .is_some_and(|f| f <= deadline)
-    {
-        return Vec::new();
-    }
     // Nobody makes it: ask early for more time, and give it to whoever
     // makes the new time.
     if let (Some((f, m)), Some(_)) = (best_member, task.client)
@@ -345,6 +342,28 @@ fn greedy_task_action(
                 to: sc.team[m].id.clone(),
             },
         ];
+    }
+    // Late, but today: the colleague who finishes it soonest.
+    if let Some((f, m)) = best_member
+        && f <= sc.end
+    {
+        planned[m].push(t);
+        return vec![Action::Assign {
+            task: task.id.clone(),
+            to: sc.team[m].id.clone(),
+        }];
+    }
+    // Nobody else finishes it today, but a short job you could do once
+    // free: keep it and look again. (A long one would keep you from every
+    // call meanwhile.)
+    let free_at = shift.busy_until().unwrap_or(shift.now());
+    let left = task.effort - shift.task_progress(t);
+    if left <= KEEP_FOR_YOURSELF
+        && shift
+            .finish_if_myself_from(t, free_at)
+            .is_some_and(|f| f <= deadline)
+    {
+        return Vec::new();
     }
     let Some(&m) = task
         .eligible
