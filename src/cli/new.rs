@@ -2,7 +2,7 @@
 //! English or Russian, that check clean as written: a new author starts
 //! from a working file and changes it piece by piece.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::{Lang, NewArgs};
@@ -65,7 +65,7 @@ fn render(args: &NewArgs, shift: &Path) -> (String, String) {
     (fill(shift_t), fill(plans_t))
 }
 
-fn write_new(path: &PathBuf, text: &str) -> Result<(), CliError> {
+fn write_new(path: &Path, text: &str) -> Result<(), CliError> {
     crate::files::write_atomically(path, text.as_bytes())
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))
 }

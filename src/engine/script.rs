@@ -137,19 +137,25 @@ pub enum ScriptError {
         "step {step} waits until {cue}, which did not happen before the shift ended; mark the step `optional: true` if it belongs to a branch that may not come"
     )]
     NeverHappened { step: usize, cue: String },
-    #[error(
-        "step {step} at {at} names answer {choice} of node `{node}`, which says “{found}”, not “{expected}…”{now}: the node's answers were changed; name the answer by its id"
-    )]
-    WrongAnswer {
-        step: usize,
-        at: String,
-        choice: usize,
-        node: String,
-        expected: String,
-        found: String,
-        /// " (that is now answer 3)" when the meant answer is still there.
-        now: String,
-    },
+    #[error("{0}")]
+    WrongAnswer(Box<WrongAnswer>),
+}
+
+/// A step that names an answer by number whose words (`says`) are not the
+/// answer's any more: the node's answers were changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "step {step} at {at} names answer {choice} of node `{node}`, which says “{found}”, not “{expected}…”{now}: the node's answers were changed; name the answer by its id"
+)]
+pub struct WrongAnswer {
+    pub step: usize,
+    pub at: String,
+    pub choice: usize,
+    pub node: String,
+    pub expected: String,
+    pub found: String,
+    /// " (that is now answer 3)" when the meant answer is still there.
+    pub now: String,
 }
 
 impl ScriptError {
@@ -162,8 +168,8 @@ impl ScriptError {
             | ScriptError::BadStep { step, .. }
             | ScriptError::Refused { step, .. }
             | ScriptError::UnknownCue { step, .. }
-            | ScriptError::NeverHappened { step, .. }
-            | ScriptError::WrongAnswer { step, .. } => Some(*step),
+            | ScriptError::NeverHappened { step, .. } => Some(*step),
+            ScriptError::WrongAnswer(w) => Some(w.step),
         }
     }
 }
@@ -501,7 +507,7 @@ fn check_numbered_answer(
                 .position(|c| starts(&c.say))
                 .map(|i| format!(" (that is now answer {})", i + 1))
                 .unwrap_or_default();
-            return Err(ScriptError::WrongAnswer {
+            return Err(ScriptError::WrongAnswer(Box::new(WrongAnswer {
                 step,
                 at: at.to_owned(),
                 choice: number,
@@ -509,7 +515,7 @@ fn check_numbered_answer(
                 expected: expected.trim().to_owned(),
                 found: choice.say.clone(),
                 now,
-            });
+            })));
         }
     }
     if node.choices.iter().any(|c| c.id.is_some()) {

@@ -515,7 +515,7 @@ fn refused_diagnostic(
 ) -> Diagnostic {
     let step = error.step().unwrap_or(1);
     let help = match error {
-        ScriptError::WrongAnswer { .. } => {
+        ScriptError::WrongAnswer(_) => {
             "the answers of this node were added to, removed or reordered since the plan was written: name the answer by its `id` (`choice: \"...\"`), or correct the number and its `says`"
         }
         ScriptError::NeverHappened { .. } => {

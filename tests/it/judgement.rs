@@ -426,7 +426,7 @@ fn renumbered_answers_are_caught_in_every_plan_that_would_play_another_one() {
     assert!(wrong[1].contains("now answer 1"), "{}", wrong[1]);
     let error = run_steps(Arc::clone(&edited), 1, &file.plans[0].steps).unwrap_err();
     assert!(
-        matches!(error, ScriptError::WrongAnswer { step: 4, .. }),
+        matches!(&error, ScriptError::WrongAnswer(w) if w.step == 4),
         "{error}"
     );
 }

@@ -1,0 +1,181 @@
+//! Conversations: which answers a node offers and in what order they are
+//! shown, conversations the trainee may open, opening, moving on,
+//! timing out, and the facts stress handling is scored on.
+
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+
+use super::{Conversation, Happening, Shift, roll};
+use crate::engine::outcome::{AnswerRecord, Decision, DecisionKind};
+use crate::engine::rules;
+use crate::scenario::Tier;
+
+impl Shift {
+    /// The choices of a conversation's node the trainee can pick now, as
+    /// 0-based indices in authored order. In the danger zone one
+    /// constructive choice is hidden, never the last one left.
+    pub fn offered_choices(&self, conversation: &Conversation) -> Vec<usize> {
+        let node = &self.sc.dialogues[conversation.dialogue].nodes[conversation.node];
+        let mut offered: Vec<usize> = (0..node.choices.len())
+            .filter(|&i| node.choices[i].when.as_ref().is_none_or(|c| self.holds(c)))
+            .collect();
+        if self.in_danger_zone()
+            && offered.len() > 1
+            && let Some(pos) = offered
+                .iter()
+                .position(|&i| node.choices[i].tone.is_constructive())
+        {
+            offered.remove(pos);
+        }
+        offered
+    }
+
+    /// The offered choices of a conversation in the order the game shows
+    /// them: shuffled by the run's seed, so an answer's place on screen
+    /// says nothing about it. The same seed, dialogue and node give the same
+    /// order; scripts and run records keep the file's numbering.
+    pub fn shown_choices(&self, conversation: &Conversation) -> Vec<usize> {
+        let d = &self.sc.dialogues[conversation.dialogue];
+        let node = &d.nodes[conversation.node];
+        let mut shown = self.offered_choices(conversation);
+        shuffle(&mut shown, self.seed, &d.id, &node.id);
+        shown
+    }
+
+    /// The dialogues the trainee can open now, in scenario order: their
+    /// initiative's condition holds, they have never been opened, the
+    /// client is still with us.
+    pub fn offered_initiatives(&self) -> Vec<usize> {
+        (0..self.sc.dialogues.len())
+            .filter(|&d| {
+                self.sc.dialogues[d].initiative.is_some() && self.initiative_refusal(d).is_none()
+            })
+            .collect()
+    }
+
+    /// Why dialogue `d`, which has an initiative, cannot be opened by the
+    /// trainee now, or `None`.
+    pub(super) fn initiative_refusal(&self, d: usize) -> Option<&'static str> {
+        let dialogue = &self.sc.dialogues[d];
+        let initiative = dialogue.initiative.as_ref()?;
+        if self.opened_at[d].is_some() {
+            Some("it has already taken place today")
+        } else if dialogue.client.is_some_and(|c| self.lost_at[c].is_some()) {
+            Some("the client has left")
+        } else if initiative.when.as_ref().is_some_and(|c| !self.holds(c)) {
+            Some("its moment has not come, or has passed")
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn open_dialogue(&mut self, d: usize) {
+        let dialogue = &self.sc.dialogues[d];
+        let open = self.conversations.iter().any(|c| c.dialogue == d);
+        if open || dialogue.client.is_some_and(|c| self.lost_at[c].is_some()) {
+            return;
+        }
+        let c = self.conversation_at(d, dialogue.start);
+        self.conversations.push(c);
+        self.opened_at[d].get_or_insert(self.now);
+        self.happen(Happening::DialogueOpened(d));
+    }
+
+    pub(super) fn conversation_at(&self, dialogue: usize, node: usize) -> Conversation {
+        let d = &self.sc.dialogues[dialogue];
+        let n = &d.nodes[node];
+        Conversation {
+            dialogue,
+            node,
+            since: self.now,
+            timeout_at: n.reply_within.map(|r| self.now + r),
+            next_wait_penalty: match (n.reply_within, d.client) {
+                (None, Some(_)) => Some(self.now + rules::WAIT_STEP),
+                _ => None,
+            },
+        }
+    }
+
+    /// Moves conversation `i` on to `next`, or closes it.
+    pub(super) fn go_to(&mut self, i: usize, next: Option<usize>) {
+        match next {
+            Some(n) => {
+                let d = self.conversations[i].dialogue;
+                self.conversations[i] = self.conversation_at(d, n);
+            }
+            None => {
+                self.conversations.remove(i);
+            }
+        }
+    }
+
+    pub(super) fn time_out(&mut self, i: usize) {
+        let sc = Arc::clone(&self.sc);
+        let c = self.conversations[i].clone();
+        let dialogue = &sc.dialogues[c.dialogue];
+        let node = &dialogue.nodes[c.node];
+        let minutes = node.reply_within.unwrap_or(0);
+        self.record_answer(&c, None);
+        self.decisions.push(Decision {
+            time: self.now,
+            kind: DecisionKind::Timeout {
+                dialogue: dialogue.id.clone(),
+                node: node.id.clone(),
+            },
+            critical: None,
+            text: format!("No answer to {} within {minutes} min", node.speaker),
+            feedback: format!(
+                "{} waited {minutes} minutes for an answer and decided without you. A short holding reply is better than silence.",
+                node.speaker
+            ),
+            tone: None,
+        });
+        self.happen(Happening::TimedOut(c.dialogue));
+        self.go_to(i, node.timeout_next);
+        self.apply(&node.on_timeout);
+    }
+
+    pub(super) fn record_answer(&mut self, c: &Conversation, tone: Option<crate::scenario::Tone>) {
+        let dialogue = &self.sc.dialogues[c.dialogue];
+        self.answers.push(AnswerRecord {
+            time: self.now,
+            tone,
+            stress: self.stress(),
+            timed: c.timeout_at.is_some(),
+            waited: self.now - c.since,
+            key_client: dialogue
+                .client
+                .is_some_and(|cl| self.sc.clients[cl].tier == Tier::Key),
+        });
+    }
+}
+
+/// A node's answers as `1 `id`, 2, ...` for messages.
+pub(super) fn known_choices(node: &crate::scenario::NodeR) -> String {
+    node.choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match &c.id {
+            Some(id) => format!("{} `{id}`", i + 1),
+            None => format!("{}", i + 1),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Shuffles `items` by a generator seeded from the run's seed and the
+/// node's place, never from the shift's own generator: showing answers
+/// must not change what the shift draws.
+fn shuffle(items: &mut [usize], seed: u64, dialogue: &str, node: &str) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in dialogue.bytes().chain([0]).chain(node.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(h);
+    for i in (1..items.len()).rev() {
+        let j = roll(&mut rng, (i + 1) as u64) as usize;
+        items.swap(i, j);
+    }
+}
