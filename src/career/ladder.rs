@@ -20,12 +20,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use crate::record::RunRecord;
 use crate::scenario::spans::{self, Path as DocPath};
-use crate::scenario::{Code, Diagnostic, Severity, Stage, collect_scenario_files, load_path};
+use crate::scenario::{
+    Code, Diagnostic, Severity, Stage, collect_scenario_files, load_path, ron_file,
+};
 
 /// The course file's name inside a scenarios folder.
 pub const COURSE_FILE: &str = "career.ron";
@@ -326,54 +327,22 @@ pub fn load_course(path: &Path, scenarios: &[(String, Stage)]) -> CourseLoad {
         source,
         diagnostics,
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fallback(
-                vec![Diagnostic::file_level(
-                    Code::Unreadable,
-                    path,
-                    format!("cannot read the course file: {e}"),
-                    Some("check that the file exists and may be read, or remove it to group scenarios by their declared stage".to_owned()),
-                )],
-                None,
-            );
-        }
+    let blank = ron_file::Blank {
+        code: Code::EmptyFile,
+        message: "the course file is empty",
+        help: "write `(stages: [(stage: Merchandiser, scenarios: [\"...\"]), ...])`, or remove the file to group scenarios by their declared stage",
     };
-    let Ok(src) = String::from_utf8(bytes) else {
-        return fallback(
-            vec![Diagnostic::file_level(
-                Code::NotUtf8,
-                path,
-                "the course file is not UTF-8 text",
-                Some("save the file with the UTF-8 encoding".to_owned()),
-            )],
-            None,
-        );
+    let file = match ron_file::read(path, "the course file")
+        .and_then(|bytes| ron_file::decode(path, &bytes, &blank))
+    {
+        Ok(file) => file,
+        Err(e) => return fallback(vec![*e.diagnostic], e.source),
     };
-    if spans::is_blank(&src) {
-        return fallback(
-            vec![Diagnostic::file_level(
-                Code::EmptyFile,
-                path,
-                "the course file is empty",
-                Some("write `(stages: [(stage: Merchandiser, scenarios: [\"...\"]), ...])`, or remove the file to group scenarios by their declared stage".to_owned()),
-            )],
-            Some(src),
-        );
-    }
-    let text = match src.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => src.clone(),
-    };
-    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let course: CourseFile = match options.from_str(&text) {
+    let course: CourseFile = match ron_file::parse(path, &file) {
         Ok(c) => c,
-        Err(error) => {
-            let d = crate::scenario::load::ron_diagnostic(path, &src, &text, &error);
-            return fallback(vec![d], Some(src));
-        }
+        Err(d) => return fallback(vec![*d], Some(file.source)),
     };
+    let (src, text) = (file.source.clone(), file.text.clone());
     let (career, problems) = check_course(&course, scenarios);
     let tree = spans::parse(&text).ok();
     let mut diagnostics: Vec<Diagnostic> = problems
@@ -479,7 +448,7 @@ fn check_course(
             listed.insert(id, (entry.stage, si, ci));
             match declared.get(id.as_str()) {
                 None => {
-                    let hint = crate::scenario::validate::suggest(id, declared.keys().copied())
+                    let hint = crate::scenario::suggest(id, declared.keys().copied())
                         .map(|c| format!("did you mean `{c}`? "))
                         .unwrap_or_default();
                     problems.push(CourseProblem {

@@ -396,36 +396,30 @@ fn check_script(path: &Path, loaded: &[&Loaded]) -> Other {
         source: None,
         diagnostics: Vec::new(),
     };
-    let src = match std::fs::read_to_string(path) {
-        Ok(src) => src,
+    let blank = crate::scenario::ron_file::Blank {
+        code: Code::EmptyFile,
+        message: "the script is empty",
+        help: "a script is a list of steps: `[(at: \"09:00\", do: Answer(dialogue: \"...\", choice: \"...\"))]` (see docs/script.md)",
+    };
+    let read = match crate::scenario::ron_file::read(path, "the script")
+        .and_then(|bytes| crate::scenario::ron_file::decode(path, &bytes, &blank))
+    {
+        Ok(read) => read,
         Err(e) => {
-            other.diagnostics.push(Diagnostic::file_level(
-                Code::Unreadable,
-                path,
-                format!("cannot read the script: {e}"),
-                Some("check that the file exists, may be read, and is UTF-8 text".to_owned()),
-            ));
+            other.diagnostics.push(*e.diagnostic);
+            other.source = e.source;
             return other;
         }
     };
-    let text = match src.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => src.clone(),
-    };
-    let options =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let steps: Vec<TimedAction> = match options.from_str(&text) {
+    let steps: Vec<TimedAction> = match crate::scenario::ron_file::parse(path, &read) {
         Ok(steps) => steps,
-        Err(error) => {
-            other
-                .diagnostics
-                .push(crate::scenario::load::ron_diagnostic(
-                    path, &src, &text, &error,
-                ));
-            other.source = Some(src);
+        Err(d) => {
+            other.diagnostics.push(*d);
+            other.source = Some(read.source);
             return other;
         }
     };
+    let (src, text) = (read.source.clone(), read.text.clone());
     let scenario = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ron::error::{Position, SpannedError};
-use ron::extensions::Extensions;
 
 use super::diagnostic::{Code, Diagnostic, Severity};
 use super::model::Scenario;
 use super::resolved::Resolved;
-use super::spans;
+use super::ron_file;
 use super::validate::{resolve, suggest};
 
 /// One scenario file after loading: what could be made of it, and every
@@ -72,41 +71,40 @@ impl Loaded {
     }
 }
 
+/// What a blank scenario file is told.
+const BLANK: ron_file::Blank = ron_file::Blank {
+    code: Code::EmptyFile,
+    message: "the file is empty",
+    help: "a scenario file holds one `Scenario(...)`; start from `kam-trainer new ID --stage STAGE`, or from `docs/reference/reference-late-shipment.ron`",
+};
+
 /// Loads scenario text; `path` is only used in messages.
 pub fn load_str(path: &Path, src: &str) -> Loaded {
-    let mut loaded = Loaded::new(path, Some(src.to_owned()));
-    if spans::is_blank(src) {
-        loaded.diagnostics.push(Diagnostic::file_level(
-            Code::EmptyFile,
-            path,
-            "the file is empty",
-            Some(
-                "a scenario file holds one `Scenario(...)`; start from `docs/reference/reference-late-shipment.ron`"
-                    .to_owned(),
-            ),
-        ));
-        return loaded;
-    }
+    load_bytes(path, src.as_bytes())
+}
 
-    // A byte-order mark becomes three spaces: ron rejects it, and the byte
-    // offsets stay those of the file.
-    let text = match src.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => src.to_owned(),
-    };
-    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let scenario: Scenario = match options.from_str(&text) {
-        Ok(scenario) => scenario,
-        Err(error) => {
-            loaded
-                .diagnostics
-                .push(ron_diagnostic(path, src, &text, &error));
+/// Loads scenario bytes; text that is not UTF-8 is reported at the line
+/// and column of its first bad byte.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    let file = match ron_file::decode(path, bytes, &BLANK) {
+        Ok(file) => file,
+        Err(e) => {
+            let mut loaded = Loaded::new(path, e.source);
+            loaded.diagnostics.push(*e.diagnostic);
             return loaded;
         }
     };
-
+    let mut loaded = Loaded::new(path, Some(file.source.clone()));
+    let scenario: Scenario = match ron_file::parse(path, &file) {
+        Ok(scenario) => scenario,
+        Err(d) => {
+            loaded.diagnostics.push(*d);
+            return loaded;
+        }
+    };
     let (resolved, problems) = resolve(&scenario);
-    let tree = spans::parse(&text).ok();
+    let tree = file.tree();
+    let src = &file.source;
     loaded.diagnostics = problems
         .into_iter()
         .map(|p| match &tree {
@@ -128,50 +126,13 @@ pub fn load_str(path: &Path, src: &str) -> Loaded {
     loaded
 }
 
-/// Loads scenario bytes; text that is not UTF-8 is reported at the line
-/// and column of its first bad byte.
-pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => load_str(path, text),
-        Err(error) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let at = error.valid_up_to();
-            let bad = &bytes[at..at + error.error_len().unwrap_or(bytes.len() - at)];
-            let shown = bad
-                .iter()
-                .map(|b| format!("0x{b:02X}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let mut loaded = Loaded::new(path, None);
-            // The text before `at` is valid, so offsets agree in `lossy`.
-            let replacement = '\u{fffd}'.len_utf8();
-            loaded.diagnostics.push(Diagnostic::at(
-                Code::NotUtf8,
-                path,
-                &lossy,
-                at..at + replacement,
-                format!("the file is not UTF-8 text: byte {shown} cannot be decoded"),
-                Some("save the file with the UTF-8 encoding (most editors offer \"Save with Encoding\"), or retype the character".to_owned()),
-                Some("not UTF-8".to_owned()),
-            ));
-            loaded.source = Some(lossy);
-            loaded
-        }
-    }
-}
-
 /// Reads and loads a file; a file that cannot be read is a diagnostic too.
 pub fn load_path(path: &Path) -> Loaded {
-    match std::fs::read(path) {
+    match ron_file::read(path, "the file") {
         Ok(bytes) => load_bytes(path, &bytes),
-        Err(error) => {
+        Err(e) => {
             let mut loaded = Loaded::new(path, None);
-            loaded.diagnostics.push(Diagnostic::file_level(
-                Code::Unreadable,
-                path,
-                format!("cannot read the file: {error}"),
-                Some("check the path, and that the file exists and may be read".to_owned()),
-            ));
+            loaded.diagnostics.push(*e.diagnostic);
             loaded
         }
     }

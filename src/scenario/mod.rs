@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod resolved;
+pub mod ron_file;
 pub mod spans;
 pub mod validate;
 
@@ -26,4 +27,4 @@ pub use load::{
 };
 pub use model::*;
 pub use resolved::*;
-pub use validate::{Problem, format_time, parse_time, resolve};
+pub use validate::{Problem, format_time, parse_time, resolve, suggest};

@@ -10,14 +10,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
 use super::assess::{Scores, assess};
 use crate::engine::script::{ScriptError, StepNote, TimedAction, run_steps};
-use crate::scenario::load::ron_diagnostic;
 use crate::scenario::spans::{self, Path as DocPath};
-use crate::scenario::{Code, Diagnostic, PassMarks, Resolved, parse_time};
+use crate::scenario::{Code, Diagnostic, PassMarks, Resolved, parse_time, ron_file};
 
 /// What a plan says the shift's verdict must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,30 +120,20 @@ impl PlanFile {
     }
 }
 
+/// What a blank plans file is told.
+const BLANK: ron_file::Blank = ron_file::Blank {
+    code: Code::NoPlans,
+    message: "the plans file is empty",
+    help: FORMAT_HELP,
+};
+
 /// Reads and loads a plans file; a file that cannot be read is a diagnostic.
 pub fn load_plans(path: &Path) -> PlanFile {
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => load_plans_str(path, &text),
-            Err(_) => {
-                let mut file = PlanFile::new(path, None);
-                file.diagnostics.push(Diagnostic::file_level(
-                    Code::NotUtf8,
-                    path,
-                    "the plans file is not UTF-8 text",
-                    Some("save the file with the UTF-8 encoding".to_owned()),
-                ));
-                file
-            }
-        },
-        Err(error) => {
+    match ron_file::read(path, "the plans file") {
+        Ok(bytes) => load_plans_bytes(path, &bytes),
+        Err(e) => {
             let mut file = PlanFile::new(path, None);
-            file.diagnostics.push(Diagnostic::file_level(
-                Code::Unreadable,
-                path,
-                format!("cannot read the plans file: {error}"),
-                Some("check that the file exists and may be read".to_owned()),
-            ));
+            file.diagnostics.push(*e.diagnostic);
             file
         }
     }
@@ -153,26 +141,25 @@ pub fn load_plans(path: &Path) -> PlanFile {
 
 /// Loads the text of a plans file; `path` is only used in messages.
 pub fn load_plans_str(path: &Path, src: &str) -> PlanFile {
-    let mut file = PlanFile::new(path, Some(src.to_owned()));
-    if spans::is_blank(src) {
-        file.diagnostics.push(Diagnostic::file_level(
-            Code::NoPlans,
-            path,
-            "the plans file is empty",
-            Some(FORMAT_HELP.to_owned()),
-        ));
-        return file;
-    }
-    // As for scenarios: a byte-order mark becomes spaces, offsets stay.
-    let text = match src.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => src.to_owned(),
+    load_plans_bytes(path, src.as_bytes())
+}
+
+fn load_plans_bytes(path: &Path, bytes: &[u8]) -> PlanFile {
+    let read = match ron_file::decode(path, bytes, &BLANK) {
+        Ok(read) => read,
+        Err(e) => {
+            let mut file = PlanFile::new(path, e.source);
+            file.diagnostics.push(*e.diagnostic);
+            return file;
+        }
     };
-    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let plans: Vec<Plan> = match options.from_str(&text) {
+    let mut file = PlanFile::new(path, Some(read.source.clone()));
+    let text = read.text.clone();
+    let plans: Vec<Plan> = match ron_file::parse(path, &read) {
         Ok(plans) => plans,
-        Err(error) => {
-            let mut d = ron_diagnostic(path, src, &text, &error);
+        Err(d) => {
+            let mut d = *d;
+            let code = d.code;
             let not_a_list =
                 spans::parse(&text).is_ok_and(|root| !matches!(root.kind, spans::Kind::List(_)));
             if not_a_list {
@@ -180,15 +167,21 @@ pub fn load_plans_str(path: &Path, src: &str) -> PlanFile {
                     "a plans file is one list of plans in square brackets `[...]`".to_owned();
                 d.label = Some("not a list".to_owned());
             }
-            d.help = Some(match error.code {
-                ron::Error::TrailingCharacters => {
-                    "a plans file holds exactly one list `[...]` of plans: remove what follows its closing `]`".to_owned()
-                }
-                ron::Error::ExpectedArray => FORMAT_HELP.to_owned(),
-                _ => match d.help {
-                    Some(h) if !h.contains("reference-late-shipment") => h,
+            let trailing = d.message.contains("trailing characters");
+            d.help = Some(if trailing {
+                "a plans file holds exactly one list `[...]` of plans: remove what follows its closing `]`".to_owned()
+            } else if not_a_list || code == Code::WrongType && d.message.contains("array") {
+                FORMAT_HELP.to_owned()
+            } else {
+                match d.help {
+                    Some(h)
+                        if !h.contains("reference-late-shipment")
+                            && !h.contains("kam-trainer new") =>
+                    {
+                        h
+                    }
                     _ => FORMAT_HELP.to_owned(),
-                },
+                }
             });
             file.diagnostics.push(d);
             return file;

@@ -416,3 +416,26 @@ fn a_plans_file_sits_beside_its_scenario() {
     assert_eq!(scenario_path(&plans_path(&scenario)), Some(scenario));
     assert_eq!(scenario_path(Path::new("scenarios/shift.ron")), None);
 }
+
+#[test]
+fn every_file_kind_reports_a_bad_byte_where_it_is() {
+    // Scenario, plans and course files are read by one reader: a byte that
+    // is not UTF-8 is placed at its line and column in each.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = b"// a comment\n[\n    (name: \"caf\xE9\", seed: 1, expect: Pass, steps: []),\n]\n";
+    let plans = dir.path().join("shift.plans.ron");
+    std::fs::write(&plans, bad).unwrap();
+    let file = load_plans(&plans);
+    let d = &file.diagnostics[0];
+    assert_eq!((d.code, d.line, d.column), (Code::NotUtf8, 3, 15), "{d:?}");
+
+    let course = dir.path().join("career.ron");
+    std::fs::write(
+        &course,
+        b"(stages: [\n  (stage: Merchandiser, about: \"\xFF\", scenarios: []),\n])\n",
+    )
+    .unwrap();
+    let loaded = kam_trainer::career::load_course(&course, &[]);
+    let d = &loaded.diagnostics[0];
+    assert_eq!((d.code, d.line, d.column), (Code::NotUtf8, 2, 33), "{d:?}");
+}
