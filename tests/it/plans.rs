@@ -437,5 +437,5 @@ fn every_file_kind_reports_a_bad_byte_where_it_is() {
     .unwrap();
     let loaded = kam_trainer::career::load_course(&course, &[]);
     let d = &loaded.diagnostics[0];
-    assert_eq!((d.code, d.line, d.column), (Code::NotUtf8, 2, 34), "{d:?}");
+    assert_eq!((d.code, d.line, d.column), (Code::NotUtf8, 2, 33), "{d:?}");
 }
