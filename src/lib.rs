@@ -11,6 +11,7 @@ pub mod engine;
 pub mod files;
 #[cfg(feature = "gui")]
 pub mod game;
+pub mod messages;
 pub mod record;
 pub mod report;
 pub mod scenario;

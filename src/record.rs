@@ -12,9 +12,13 @@ use crate::engine::{DecisionKind, Outcome};
 use crate::scenario::{PassMarks, Scenario, Stage};
 use crate::scoring::assess::{Assessment, CriticalError, Scores};
 
-/// The version of the record file format. Readers accept this version and
-/// refuse others with a message that names both.
-pub const RUN_FORMAT: u32 = 1;
+/// The version of the record file format written now. Format 2 logs facts
+/// (ids, minutes, tones, what the engine found) instead of format 1's
+/// sentences; readers accept both and refuse newer ones with a message that
+/// names both.
+pub const RUN_FORMAT: u32 = 2;
+/// The oldest format readers still accept.
+pub const OLDEST_RUN_FORMAT: u32 = 1;
 
 /// The scenario a run was played on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

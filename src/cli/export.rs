@@ -83,15 +83,11 @@ pub fn run(
     if found.runs.is_empty() {
         eprintln!("note: no finished runs to export");
     }
-    // Scenario files give xAPI the language of the names and the dialogue
-    // node of each answer; without them the decision statements name only
-    // the dialogue.
+    // Scenario files give the words of each decision and critical error
+    // (a record holds facts), and xAPI the language of the names; without
+    // them the ids stand in.
     let xapi = args.format == crate::report::Format::Xapi;
-    let index = if xapi && scenarios.exists() {
-        ScenarioIndex::load(&[scenarios.to_owned()]).map_err(CliError::Failed)?
-    } else {
-        ScenarioIndex::default()
-    };
+    let index = scenario_index(scenarios)?;
     if xapi && args.decisions {
         let missing = found
             .runs
@@ -138,9 +134,23 @@ fn found_names(found: &Collection) -> Vec<String> {
     names
 }
 
-pub fn report(args: ReportArgs, data: Option<PathBuf>) -> Result<ExitCode, CliError> {
+/// The scenario files of the folder, when it exists.
+fn scenario_index(scenarios: &Path) -> Result<ScenarioIndex, CliError> {
+    if scenarios.exists() {
+        ScenarioIndex::load(&[scenarios.to_owned()]).map_err(CliError::Failed)
+    } else {
+        Ok(ScenarioIndex::default())
+    }
+}
+
+pub fn report(
+    args: ReportArgs,
+    data: Option<PathBuf>,
+    scenarios: &Path,
+) -> Result<ExitCode, CliError> {
     let found = gather(&args.source, data)?;
-    let html = crate::report::html::cohort_report(&found.runs, &found.profiles);
+    let index = scenario_index(scenarios)?;
+    let html = crate::report::html::cohort_report(&found.runs, &found.profiles, &index);
     write_or_emit(args.out.as_deref(), html.as_bytes())?;
     if let Some(out) = &args.out {
         eprintln!(

@@ -16,6 +16,7 @@ use crate::career::{Career, Recorded, Store};
 use crate::engine::policy::autoplay;
 use crate::engine::script::{parse_script, run_script};
 use crate::engine::{Action, DecisionKind, Happening, Outcome, Shift};
+use crate::messages;
 use crate::report::RunRecord;
 use crate::scenario::format_time as hhmm;
 use crate::scenario::{Resolved, Scenario, Stage, load_bytes, load_path};
@@ -34,7 +35,7 @@ struct PlayReport<'a> {
     ended_at: String,
     clients: Vec<ClientLine<'a>>,
     /// Answers that no employer would tolerate; any one fails the run.
-    critical_errors: &'a [crate::scoring::assess::CriticalError],
+    critical_errors: Vec<CriticalLine>,
     decisions: Vec<DecisionLine<'a>>,
     /// What happened on its own, minute by minute: notifications (the
     /// inbox), tasks arriving, finished or late, conversations opening,
@@ -58,11 +59,19 @@ struct ClientLine<'a> {
 struct DecisionLine<'a> {
     time: String,
     action: ActionLine<'a>,
-    text: &'a str,
-    feedback: &'a str,
+    text: String,
+    feedback: String,
     tone: Option<crate::scenario::Tone>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    critical: Option<&'a str>,
+    critical: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CriticalLine {
+    time: String,
+    said: String,
+    reason: String,
+    feedback: String,
 }
 
 /// One happening, for authors: what it was and the ids it concerns.
@@ -347,7 +356,19 @@ fn report<'a>(
                 lost: c.lost_at.is_some(),
             })
             .collect(),
-        critical_errors: &a.critical,
+        critical_errors: a
+            .critical
+            .iter()
+            .map(|e| {
+                let w = messages::critical(Some(sc), e);
+                CriticalLine {
+                    time: hhmm(e.time),
+                    said: w.said,
+                    reason: w.reason,
+                    feedback: w.feedback,
+                }
+            })
+            .collect(),
         happenings: shift
             .history()
             .iter()
@@ -356,19 +377,22 @@ fn report<'a>(
         decisions: outcome
             .decisions
             .iter()
-            .map(|d| DecisionLine {
-                time: hhmm(d.time),
-                action: match &d.kind {
-                    DecisionKind::Action(a) => ActionLine::Action(a),
-                    DecisionKind::Timeout { dialogue, node } => ActionLine::Timeout {
-                        timeout: dialogue,
-                        node,
+            .map(|d| {
+                let words = messages::decision(Some(sc), d);
+                DecisionLine {
+                    time: hhmm(d.time),
+                    action: match &d.kind {
+                        DecisionKind::Action(a) => ActionLine::Action(a),
+                        DecisionKind::Timeout { dialogue, node } => ActionLine::Timeout {
+                            timeout: dialogue,
+                            node,
+                        },
                     },
-                },
-                text: &d.text,
-                feedback: &d.feedback,
-                tone: d.tone,
-                critical: d.critical.as_deref(),
+                    text: words.text,
+                    feedback: words.feedback,
+                    tone: d.tone,
+                    critical: messages::critical_reason(sc, d),
+                }
             })
             .collect(),
         best_plan: BestPlanLine {
@@ -419,12 +443,13 @@ fn print_text(
         if a.passed { "PASSED" } else { "NOT PASSED" }
     );
     for e in &a.critical {
+        let w = messages::critical(Some(sc), e);
         let _ = writeln!(
             out,
             "  CRITICAL ERROR at {}: {} ({})",
             hhmm(e.time),
-            e.said,
-            e.reason
+            w.said,
+            w.reason
         );
     }
     // Happenings and decisions in one timeline; at the same minute what
@@ -448,12 +473,13 @@ fn print_text(
         } else {
             let dec = &outcome.decisions[d];
             let tone = dec.tone.map(|t| format!(" [{t:?}]")).unwrap_or_default();
-            let _ = writeln!(out, "  {} > {}{tone}", hhmm(dec.time), dec.text);
-            if let Some(reason) = &dec.critical {
+            let words = messages::decision(Some(sc), dec);
+            let _ = writeln!(out, "  {} > {}{tone}", hhmm(dec.time), words.text);
+            if let Some(reason) = messages::critical_reason(sc, dec) {
                 let _ = writeln!(out, "          CRITICAL: {reason}");
             }
-            if !dec.feedback.is_empty() {
-                let _ = writeln!(out, "          {}", dec.feedback);
+            if !words.feedback.is_empty() {
+                let _ = writeln!(out, "          {}", words.feedback);
             }
             d += 1;
         }

@@ -35,22 +35,74 @@ pub enum DecisionKind {
     Timeout { dialogue: String, node: String },
 }
 
-/// One entry of the decision log, in shift order.
+/// One entry of the decision log, in shift order: what was done, when, and
+/// what the engine knew then. It holds facts, never sentences: the words
+/// the trainee reads are made where they are shown, from the scenario and
+/// the message catalogue (`crate::messages`), so a rewording or another
+/// language never changes a record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub time: Minute,
     pub kind: DecisionKind,
-    /// What happened, in the trainee's words ("Answered Anna: ...").
-    pub text: String,
-    /// Why it was good or bad: the author's feedback for answers, the
-    /// engine's explanation for task decisions.
-    pub feedback: String,
     /// The tone of an answer; `None` for other decisions and timeouts.
     pub tone: Option<Tone>,
-    /// For an answer the author marks a critical error: why a real
-    /// employer would not tolerate it. A run with one cannot pass.
+    /// The node an answer was given to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub critical: Option<String>,
+    pub node: Option<String>,
+    /// The answer is one the author marks a critical error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub critical: bool,
+    /// What the engine found when the decision was made, that its feedback
+    /// is worded from.
+    #[serde(default, skip_serializing_if = "Facts::is_none")]
+    pub facts: Facts,
+    /// Records of format 1 held the words themselves; they are kept when
+    /// such a record is read. The engine never writes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+}
+
+/// What a decision found, for its feedback: when the work would be done,
+/// what a deadline move cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Facts {
+    /// Nothing beyond the decision itself (answers, initiatives, timeouts).
+    #[default]
+    None,
+    /// A task given to a colleague: when they would finish it (`None`: not
+    /// today), its deadline, and the minutes they had left.
+    Assigned {
+        finish: Option<Minute>,
+        deadline: Minute,
+        minutes_left: u32,
+    },
+    /// A task the trainee took on: the minutes it takes, when it would be
+    /// done (`None`: not within their hours), its deadline.
+    Myself {
+        minutes: u32,
+        finish: Option<Minute>,
+        deadline: Minute,
+    },
+    /// A deadline moved from `from`, `ahead` minutes before it; `cost` the
+    /// loyalty it cost (`None` for internal work).
+    Moved {
+        from: Minute,
+        ahead: u32,
+        cost: Option<i32>,
+    },
+    /// A task dropped; whether it was late already, and its deadline.
+    Dropped { late: bool, deadline: Minute },
+    /// A break taken while `waiting` conversations were open.
+    Break { waiting: u32 },
+}
+
+impl Facts {
+    fn is_none(&self) -> bool {
+        *self == Facts::None
+    }
 }
 
 /// Facts about one answer that stress handling is scored on.

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::career::{PROFILE_FORMAT, ProfileSummary};
-use crate::record::{RUN_FORMAT, RunRecord};
+use crate::record::{OLDEST_RUN_FORMAT, RUN_FORMAT, RunRecord};
 
 /// Trainee profiles by the trainee's name (as in [`RunRecord::trainee`]).
 pub type Profiles = BTreeMap<String, ProfileSummary>;
@@ -253,10 +253,10 @@ pub fn parse_record(bytes: &[u8]) -> Result<RunRecord, String> {
         return Err("not a run record (no `scenario` and `outcome`)".to_owned());
     }
     match value.get("format").and_then(|f| f.as_u64()) {
-        Some(f) if f == u64::from(RUN_FORMAT) => {}
+        Some(f) if (u64::from(OLDEST_RUN_FORMAT)..=u64::from(RUN_FORMAT)).contains(&f) => {}
         Some(f) => {
             return Err(format!(
-                "run record format {f}; this version of kam-trainer reads format {RUN_FORMAT}"
+                "run record format {f}; this version of kam-trainer reads formats {OLDEST_RUN_FORMAT} to {RUN_FORMAT}"
             ));
         }
         None => return Err("run record without a `format` number".to_owned()),

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::collect::Profiles;
+use super::scenarios::ScenarioIndex;
 use crate::engine::{Action, DecisionKind};
 use crate::record::RunRecord;
-use crate::scenario::{Stage, Tone};
+use crate::scenario::{Resolved, Stage, Tone};
 
 /// Escapes text for HTML element content and quoted attributes.
 pub fn escape(text: &str) -> String {
@@ -60,7 +61,9 @@ pub struct ScenarioSummary {
 }
 
 /// The per-scenario figures, in ladder order, then by id.
-pub fn scenario_summaries(runs: &[RunRecord]) -> Vec<ScenarioSummary> {
+/// `scenarios` words the decisions (their ids stand in without the file a
+/// run was played on).
+pub fn scenario_summaries(runs: &[RunRecord], scenarios: &ScenarioIndex) -> Vec<ScenarioSummary> {
     let mut by_id: BTreeMap<(Stage, &str), Vec<&RunRecord>> = BTreeMap::new();
     for run in runs {
         by_id
@@ -87,25 +90,34 @@ pub fn scenario_summaries(runs: &[RunRecord]) -> Vec<ScenarioSummary> {
                     .iter()
                     .filter(|r| !r.critical_errors.is_empty())
                     .count(),
-                critical_errors: critical_errors(&runs),
+                critical_errors: critical_errors(&runs, scenarios),
                 overall: sorted(|r| r.scores.overall),
                 loyalty: sorted(|r| r.scores.loyalty),
                 stress: sorted(|r| r.scores.stress),
                 priorities: sorted(|r| r.scores.priorities),
-                wrong: wrong_decisions(&runs),
+                wrong: wrong_decisions(&runs, scenarios),
             }
         })
         .collect()
 }
 
+/// The checked scenario a run was played on, when its file is at hand.
+fn resolved<'a>(scenarios: &'a ScenarioIndex, run: &RunRecord) -> Option<&'a Resolved> {
+    scenarios
+        .by_hash(&run.scenario.hash)
+        .and_then(|f| f.resolved.as_deref())
+}
+
 /// Each critical error (what was said, and why) with the number of runs it
 /// happened in.
-fn critical_errors(runs: &[&RunRecord]) -> Vec<(String, String, usize)> {
+fn critical_errors(runs: &[&RunRecord], scenarios: &ScenarioIndex) -> Vec<(String, String, usize)> {
     let mut found: BTreeMap<(String, String), usize> = BTreeMap::new();
     for run in runs {
+        let sc = resolved(scenarios, run);
         let mut seen = Vec::new();
         for e in &run.critical_errors {
-            let key = (e.said.clone(), e.reason.clone());
+            let w = crate::messages::critical(sc, e);
+            let key = (w.said, w.reason);
             if !seen.contains(&key) {
                 seen.push(key.clone());
                 *found.entry(key).or_default() += 1;
@@ -119,16 +131,18 @@ fn critical_errors(runs: &[&RunRecord]) -> Vec<(String, String, usize)> {
 }
 
 /// Answers in a destructive tone and timeouts, counted once per run.
-fn wrong_decisions(runs: &[&RunRecord]) -> Vec<WrongDecision> {
+fn wrong_decisions(runs: &[&RunRecord], scenarios: &ScenarioIndex) -> Vec<WrongDecision> {
     let mut found: BTreeMap<String, WrongDecision> = BTreeMap::new();
     for run in runs {
+        let sc = resolved(scenarios, run);
         let mut seen = Vec::new();
         for d in &run.outcome.decisions {
+            let words = crate::messages::decision(sc, d);
             let key = match (&d.kind, d.tone) {
                 (DecisionKind::Action(Action::Answer { dialogue, choice }), Some(t))
                     if !t.is_constructive() =>
                 {
-                    format!("{dialogue}\u{0}{choice}\u{0}{}", d.text)
+                    format!("{dialogue}\u{0}{choice}\u{0}{}", words.text)
                 }
                 (DecisionKind::Timeout { dialogue, node }, _) => {
                     format!("{dialogue}\u{0}{node}\u{0}timeout")
@@ -142,9 +156,9 @@ fn wrong_decisions(runs: &[&RunRecord]) -> Vec<WrongDecision> {
             found
                 .entry(key)
                 .or_insert_with(|| WrongDecision {
-                    text: d.text.clone(),
+                    text: words.text.clone(),
                     tone: d.tone,
-                    feedback: d.feedback.clone(),
+                    feedback: words.feedback.clone(),
                     runs: 0,
                 })
                 .runs += 1;
@@ -212,8 +226,8 @@ svg text { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 12px; fill:
 "#;
 
 /// The whole page.
-pub fn cohort_report(runs: &[RunRecord], profiles: &Profiles) -> String {
-    let summaries = scenario_summaries(runs);
+pub fn cohort_report(runs: &[RunRecord], profiles: &Profiles, scenarios: &ScenarioIndex) -> String {
+    let summaries = scenario_summaries(runs, scenarios);
     let mut trainees: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
     for run in runs {
         trainees.entry(&run.trainee).or_default().push(run);

@@ -75,17 +75,16 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
         }
     };
     check_log_order(run, &mut out);
-    check_answers(run, &mut out);
+    check_answers(&resolved, run, &mut out);
     let decisions = &run.outcome.decisions;
     let replayed = replay(Arc::clone(&resolved), run.seed, decisions, resolved.end);
     if let Some((i, reason)) = &replayed.refused {
         out.push(finding(
             FindingKind::DecisionLog,
             format!(
-                "decision {} ({} {}) cannot have been made: {reason}",
+                "decision {} ({}) cannot have been made: {reason}",
                 i + 1,
-                format_time(decisions[*i].time),
-                decisions[*i].text
+                describe(&resolved, &decisions[*i])
             ),
         ));
         check_verdict_consistency(run, &mut out);
@@ -95,16 +94,18 @@ pub fn verify_run(run: &RunRecord, scenarios: &ScenarioIndex) -> Vec<Finding> {
         out.push(finding(
             FindingKind::DecisionLog,
             format!(
-                "decision {} ({} {}) comes after the shift had ended at {}",
+                "decision {} ({}) comes after the shift had ended at {}",
                 i + 1,
-                format_time(decisions[i].time),
-                decisions[i].text,
+                describe(&resolved, &decisions[i]),
                 format_time(replayed.shift.now())
             ),
         ));
     }
     let outcome = replayed.shift.outcome();
-    match first_difference(decisions, &outcome.decisions) {
+    // Records of format 1 logged words, not facts: their decisions are
+    // compared by what was done, when, and in what tone.
+    let legacy = run.format == 1;
+    match first_difference(&resolved, decisions, &outcome.decisions, legacy) {
         Some(message) => out.push(finding(FindingKind::DecisionLog, message)),
         None => out.extend(compare_outcomes(&run.outcome, &outcome)),
     }
@@ -328,7 +329,15 @@ fn compare_scores(run: &RunRecord, a: &Assessment) -> Vec<Finding> {
                 "none".to_owned()
             } else {
                 list.iter()
-                    .map(|e| format!("{} “{}”", format_time(e.time), e.reason))
+                    .map(|e| {
+                        format!(
+                            "{} {}/{} {}",
+                            format_time(e.time),
+                            e.dialogue,
+                            e.node,
+                            e.choice
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             }
@@ -358,7 +367,7 @@ fn compare_scores(run: &RunRecord, a: &Assessment) -> Vec<Finding> {
 /// The outcome keeps its own list of answers (and timeouts) with their
 /// times; an answer added to, removed from or moved in the decision log
 /// alone no longer matches it.
-fn check_answers(run: &RunRecord, out: &mut Vec<Finding>) {
+fn check_answers(sc: &crate::scenario::Resolved, run: &RunRecord, out: &mut Vec<Finding>) {
     let logged: Vec<&Decision> = run
         .outcome
         .decisions
@@ -408,7 +417,7 @@ fn check_answers(run: &RunRecord, out: &mut Vec<Finding>) {
             format!(
                 "answer {} in the decision log is `{}` but the outcome recorded it at {}: its time or tone was edited",
                 k + 1,
-                describe(logged[k]),
+                describe(sc, logged[k]),
                 recorded(k)
             ),
         ));
@@ -443,19 +452,45 @@ fn short(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
 }
 
-fn describe(d: &Decision) -> String {
+fn describe(sc: &crate::scenario::Resolved, d: &Decision) -> String {
     let kind = match &d.kind {
         DecisionKind::Action(_) => "",
         DecisionKind::Timeout { .. } => " (timeout)",
     };
-    format!("{} {}{kind}", format_time(d.time), d.text)
+    let words = crate::messages::decision(Some(sc), d);
+    format!("{} {}{kind}", format_time(d.time), words.text)
+}
+
+/// What of a decision `verify` compares: everything it records, or for a
+/// format 1 record what was done, when, and the tone.
+fn facts_of(d: &Decision, legacy: bool) -> Decision {
+    Decision {
+        text: None,
+        feedback: None,
+        node: if legacy { None } else { d.node.clone() },
+        critical: !legacy && d.critical,
+        facts: if legacy {
+            crate::engine::Facts::None
+        } else {
+            d.facts
+        },
+        ..d.clone()
+    }
 }
 
 /// The first entry where two decision logs differ, in words.
-fn first_difference(recorded: &[Decision], replayed: &[Decision]) -> Option<String> {
+fn first_difference(
+    sc: &crate::scenario::Resolved,
+    recorded: &[Decision],
+    replayed: &[Decision],
+    legacy: bool,
+) -> Option<String> {
+    let recorded: Vec<Decision> = recorded.iter().map(|d| facts_of(d, legacy)).collect();
+    let replayed: Vec<Decision> = replayed.iter().map(|d| facts_of(d, legacy)).collect();
+    let describe = |d: &Decision| describe(sc, d);
     let i = recorded
         .iter()
-        .zip(replayed)
+        .zip(&replayed)
         .position(|(a, b)| a != b)
         .or_else(|| {
             (recorded.len() != replayed.len()).then(|| recorded.len().min(replayed.len()))
@@ -466,8 +501,8 @@ fn first_difference(recorded: &[Decision], replayed: &[Decision]) -> Option<Stri
         replayed.len()
     );
     Some(match (recorded.get(i), replayed.get(i)) {
-        (Some(a), Some(b)) if a.time == b.time && a.kind == b.kind && a.text == b.text => format!(
-            "decision log entry {}: the feedback or tone of `{}` was changed{counts}",
+        (Some(a), Some(b)) if a.time == b.time && a.kind == b.kind => format!(
+            "decision log entry {}: the tone or the facts of `{}` were changed{counts}",
             i + 1,
             describe(a)
         ),

@@ -396,9 +396,10 @@ struct Window {
 impl Window {
     /// `None` when the span's line is short enough to show whole.
     fn around(src: &str, span: Range<usize>) -> Option<Window> {
-        let line_start = src[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as `line_col` counts them.
+        let line_start = src[..span.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line_end = src[span.start..]
-            .find('\n')
+            .find(['\n', '\r'])
             .map_or(src.len(), |i| span.start + i);
         if src[line_start..line_end].chars().count() <= LONG_LINE {
             return None;

@@ -25,18 +25,17 @@ pub struct Scores {
 }
 
 /// An answer a real employer would not tolerate: the run cannot pass.
+/// Facts only; `crate::messages::critical` words it from the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriticalError {
     /// When it was said.
     pub time: crate::scenario::Minute,
     /// Its place in the decision log (0-based).
     pub decision: usize,
-    /// What was said, as the decision log words it.
-    pub said: String,
-    /// Why it is critical, in the author's words.
-    pub reason: String,
-    /// The author's feedback on the answer.
-    pub feedback: String,
+    pub dialogue: String,
+    pub node: String,
+    /// The answer, as the decision log names it.
+    pub choice: crate::scenario::ChoiceRef,
 }
 
 /// The verdict on one shift.
@@ -123,13 +122,21 @@ pub fn critical_errors(outcome: &Outcome) -> Vec<CriticalError> {
         .decisions
         .iter()
         .enumerate()
+        .filter(|(_, d)| d.critical)
         .filter_map(|(i, d)| {
+            let crate::engine::DecisionKind::Action(crate::engine::Action::Answer {
+                dialogue,
+                choice,
+            }) = &d.kind
+            else {
+                return None;
+            };
             Some(CriticalError {
                 time: d.time,
                 decision: i,
-                said: d.text.clone(),
-                reason: d.critical.clone()?,
-                feedback: d.feedback.clone(),
+                dialogue: dialogue.clone(),
+                node: d.node.clone()?,
+                choice: choice.clone(),
             })
         })
         .collect()

@@ -143,8 +143,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64) -> Vec<Telltale> {
     out
 }
 
-/// Which answer a decision gave: its dialogue, node and choice, found from
-/// the words the decision log shows.
+/// Which answer a decision gave: its dialogue, node and choice.
 fn answered(sc: &Resolved, d: &crate::engine::Decision) -> Option<(usize, usize, usize)> {
     let crate::engine::DecisionKind::Action(crate::engine::Action::Answer { dialogue, choice }) =
         &d.kind
@@ -152,15 +151,10 @@ fn answered(sc: &Resolved, d: &crate::engine::Decision) -> Option<(usize, usize,
         return None;
     };
     let di = sc.dialogues.iter().position(|x| x.id == *dialogue)?;
-    sc.dialogues[di]
-        .nodes
-        .iter()
-        .enumerate()
-        .find_map(|(ni, node)| {
-            let ci = node.choice_index(choice)?;
-            let text = format!("Answered {}: “{}”", node.speaker, node.choices[ci].say);
-            (text == d.text).then_some((di, ni, ci))
-        })
+    let node = d.node.as_deref()?;
+    let ni = sc.dialogues[di].nodes.iter().position(|n| n.id == node)?;
+    let ci = sc.dialogues[di].nodes[ni].choice_index(choice)?;
+    Some((di, ni, ci))
 }
 
 /// How many nodes' best answer (the greedy player's pick among all the

@@ -371,7 +371,11 @@ fn play_once(plan: &Plan, scenario: &Arc<Resolved>, seed: u64) -> Played {
             let verdict = assess(scenario, &run.shift.outcome());
             Played {
                 verdict: Ok((verdict.passed, verdict.scores)),
-                critical: verdict.critical.into_iter().map(|e| e.reason).collect(),
+                critical: verdict
+                    .critical
+                    .iter()
+                    .map(|e| crate::messages::critical(Some(scenario), e).reason)
+                    .collect(),
                 notes: run.notes,
             }
         }

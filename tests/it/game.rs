@@ -160,7 +160,8 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
     let place = shown.iter().position(|&c| c == 0).unwrap();
     game.press([KeyCode::Digit1, KeyCode::Digit2, KeyCode::Digit3][place]);
     let first = &game.shift().shift.decisions()[0];
-    assert!(first.feedback.contains("Bad news early"), "{first:?}");
+    let words = kam_trainer::messages::decision(Some(game.shift().shift.scenario()), first);
+    assert!(words.feedback.contains("Bad news early"), "{first:?}");
 
     // Run to 09:20, when the logistics task arrives; Tab to the task board,
     // "1" gives the first task to the first colleague with its role.

@@ -97,7 +97,7 @@ fn a_critical_error_fails_a_run_whatever_its_scores() {
     assert!(!bad.passed, "a critical error fails the run");
     assert!(bad.scores.loyalty > good.scores.loyalty);
     assert_eq!(bad.critical.len(), 1);
-    let e = &bad.critical[0];
+    let e = kam_trainer::messages::critical(Some(&sc), &bad.critical[0]);
     assert_eq!(
         e.reason,
         "a discount beyond the representative's 5% mandate"
@@ -126,7 +126,15 @@ fn a_critical_error_reaches_the_record_the_exports_and_verify() {
 
     let runs = vec![run.clone()];
     let profiles = Profiles::default();
-    let csv = export_runs(Format::Csv, &runs, &profiles, &ExportOptions::default()).unwrap();
+    // The record holds facts; the scenario file words the reason.
+    let mut index = ScenarioIndex::default();
+    let path = fixture("initiative.ron");
+    index.add(&path, &std::fs::read(&path).unwrap());
+    let with_scenario = ExportOptions {
+        scenarios: Some(&index),
+        ..ExportOptions::default()
+    };
+    let csv = export_runs(Format::Csv, &runs, &profiles, &with_scenario).unwrap();
     let text = String::from_utf8(csv).unwrap();
     let mut lines = text.trim_start_matches('\u{feff}').lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -148,6 +156,7 @@ fn a_critical_error_reaches_the_record_the_exports_and_verify() {
             activity_base: "https://training.example.com/kam/".into(),
             decisions: true,
         },
+        scenarios: Some(&index),
         ..ExportOptions::default()
     };
     let xapi = export_runs(Format::Xapi, &runs, &profiles, &options).unwrap();
@@ -168,9 +177,6 @@ fn a_critical_error_reaches_the_record_the_exports_and_verify() {
     assert_eq!(critical_answer.unwrap()["result"]["success"], false);
 
     // Verify replays it and agrees; a record that drops the error does not.
-    let mut index = ScenarioIndex::default();
-    let path = fixture("initiative.ron");
-    index.add(&path, &std::fs::read(&path).unwrap());
     assert_eq!(verify_run(&run, &index), vec![]);
     let mut tampered = run.clone();
     tampered.critical_errors.clear();
@@ -213,7 +219,10 @@ fn the_trainee_opens_a_conversation_only_while_it_is_offered() {
     assert_eq!(shift.conversations().len(), 1);
     let d = shift.decisions().last().unwrap();
     assert_eq!(d.kind, DecisionKind::Action(open()));
-    assert_eq!(d.text, "Call Nina Petrovna about the late delivery");
+    assert_eq!(
+        kam_trainer::messages::decision(Some(&sc), d).text,
+        "Call Nina Petrovna about the late delivery"
+    );
     // Opened once, it is no longer offered, even while its condition holds.
     assert!(shift.offered_initiatives().is_empty());
     assert!(matches!(

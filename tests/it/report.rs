@@ -695,13 +695,18 @@ fn xapi_decision_statements_name_the_node_its_choices_and_the_answer() {
             .filter(|s| s["context"]["registration"] == *registration)
             .collect();
         assert_eq!(mine.len(), 1 + run.outcome.decisions.len());
+        let sc = index
+            .by_hash(&run.scenario.hash)
+            .and_then(|f| f.resolved.clone())
+            .unwrap();
         for (s, d) in mine[1..].iter().zip(&run.outcome.decisions) {
+            let words = kam_trainer::messages::decision(Some(&sc), d);
             validate_statement(s).unwrap_or_else(|e| panic!("{e}: {s:#}"));
             assert_eq!(s["context"]["statement"]["id"], main["id"]);
             let ext = &s["result"]["extensions"];
             assert_eq!(
                 ext["https://training.example.com/kam/extensions/feedback"],
-                d.feedback.as_str()
+                words.feedback.as_str()
             );
             if let DecisionKind::Action(Action::Answer { choice, .. }) = &d.kind {
                 answers += 1;
@@ -718,7 +723,8 @@ fn xapi_decision_statements_name_the_node_its_choices_and_the_answer() {
                     .unwrap();
                 // The decision text quotes the chosen answer.
                 assert!(
-                    d.text
+                    words
+                        .text
                         .contains(chosen["description"]["en"].as_str().unwrap())
                 );
                 assert_eq!(
@@ -960,11 +966,22 @@ fn verify_reports_each_change_to_the_decision_log() {
         messages(&run, &index)
     );
 
-    // Edited: the feedback text only.
+    // Edited: only what the engine found when a task was given away (the
+    // projected finish its feedback is worded from).
     let mut run = genuine();
-    run.outcome.decisions[answers[0]].feedback = "Perfect.".into();
+    let assigned = run
+        .outcome
+        .decisions
+        .iter()
+        .position(|d| matches!(d.facts, kam_trainer::engine::Facts::Assigned { .. }))
+        .expect("a task was given to someone");
+    if let kam_trainer::engine::Facts::Assigned { finish, .. } =
+        &mut run.outcome.decisions[assigned].facts
+    {
+        *finish = Some(0);
+    }
     assert_eq!(kinds(&run, &index), vec![FindingKind::DecisionLog]);
-    assert!(messages(&run, &index).contains("the feedback or tone of"));
+    assert!(messages(&run, &index).contains("the tone or the facts of"));
 
     // A changed time: an answer given two minutes later.
     let mut run = genuine();
@@ -1199,7 +1216,7 @@ fn verify_command_prints_ok_for_genuine_runs_and_fails_tampered_ones() {
 fn the_cohort_report_shows_every_trainee_escaped_and_fetches_nothing() {
     let (runs, profiles) = cohort();
     assert!(profiles.len() >= 20);
-    let html = cohort_report(&runs, &profiles);
+    let html = cohort_report(&runs, &profiles, &shipped_index());
     for name in profiles.keys() {
         assert!(html.contains(&escape(name)), "{name} is in the report");
     }
@@ -1233,7 +1250,8 @@ fn the_cohort_report_shows_every_trainee_escaped_and_fetches_nothing() {
 #[test]
 fn the_most_frequent_wrong_decisions_are_destructive_answers_and_timeouts() {
     let (runs, _) = cohort();
-    let summaries = scenario_summaries(&runs);
+    let index = shipped_index();
+    let summaries = scenario_summaries(&runs, &index);
     assert_eq!(summaries.len(), 3);
     let mut any = false;
     for s in &summaries {
@@ -1245,10 +1263,12 @@ fn the_most_frequent_wrong_decisions_are_destructive_answers_and_timeouts() {
             let with = of
                 .iter()
                 .filter(|r| {
-                    r.outcome
-                        .decisions
-                        .iter()
-                        .any(|d| d.text == w.text && d.tone == w.tone)
+                    r.outcome.decisions.iter().any(|d| {
+                        let sc = index
+                            .by_hash(&r.scenario.hash)
+                            .and_then(|f| f.resolved.as_deref());
+                        kam_trainer::messages::decision(sc, d).text == w.text && d.tone == w.tone
+                    })
                 })
                 .count();
             assert_eq!(w.runs, with, "{}", w.text);
@@ -1275,4 +1295,53 @@ fn report_command_writes_the_page_from_a_collected_folder() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("Ольга Кузнецова"));
+}
+
+#[test]
+fn records_of_format_1_still_load_verify_and_show_their_words() {
+    // Recorded by the version before records held facts (format 1, with
+    // the sentences in the log), on a scenario file that has not changed.
+    let found = collect_from(&root().join("tests/fixtures/records/format-1")).unwrap();
+    assert_eq!(found.runs.len(), 2, "{:?}", found.skipped);
+    let index = shipped_index();
+    for run in &found.runs {
+        assert_eq!(run.format, 1);
+        assert_eq!(verify_run(run, &index), vec![], "{}", run.id);
+        // Their words are shown as they were recorded.
+        let d = &run.outcome.decisions[0];
+        let words = kam_trainer::messages::decision(None, d);
+        assert_eq!(Some(&words.text), d.text.as_ref());
+        assert!(!words.text.is_empty());
+    }
+    // A tampered old record is still caught.
+    let mut tampered = found.runs[0].clone();
+    tampered.outcome.decisions[0].time += 1;
+    assert!(!verify_run(&tampered, &index).is_empty());
+}
+
+#[test]
+fn a_record_holds_facts_so_rewording_a_message_cannot_break_verify() {
+    let (runs, _) = cohort();
+    let index = shipped_index();
+    for run in runs.iter().take(6) {
+        assert_eq!(run.format, kam_trainer::report::RUN_FORMAT);
+        let json = serde_json::to_value(run).unwrap();
+        for d in json["outcome"]["decisions"].as_array().unwrap() {
+            assert!(
+                d.get("text").is_none() && d.get("feedback").is_none(),
+                "{d}"
+            );
+        }
+        // The words the catalogue makes are nowhere in the record.
+        let file = serde_json::to_string(run).unwrap();
+        for phrase in [
+            "can finish it by",
+            "Answered ",
+            "heads-down",
+            "decided without you",
+        ] {
+            assert!(!file.contains(phrase), "{phrase} in {}", run.id);
+        }
+        assert_eq!(verify_run(run, &index), vec![]);
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::talk::known_choices;
 use super::{Shift, TaskStatus, Worker};
 use crate::engine::action::{ActError, Action, ChoiceRef};
-use crate::engine::outcome::{Decision, DecisionKind};
+use crate::engine::outcome::{Decision, DecisionKind, Facts};
 use crate::engine::rules;
 use crate::scenario::{format_time as hhmm, parse_time as parse_hhmm};
 
@@ -18,12 +18,7 @@ impl Shift {
             return Err(ActError::ShiftOver);
         }
         let mut action = action;
-        let Done {
-            text,
-            feedback,
-            tone,
-            critical,
-        } = match &action {
+        let done = match &action {
             Action::Answer { dialogue, choice } => {
                 let (done, canonical) = self.answer(dialogue, choice)?;
                 // The log names the answer by its id where it has one, so
@@ -44,10 +39,12 @@ impl Shift {
         self.decisions.push(Decision {
             time: self.now,
             kind: DecisionKind::Action(action),
-            text,
-            feedback,
-            tone,
-            critical,
+            tone: done.tone,
+            node: done.node,
+            critical: done.critical,
+            facts: done.facts,
+            text: None,
+            feedback: None,
         });
         // What the action set off (flags, new dialogues) happens now.
         self.fire_events();
@@ -146,10 +143,10 @@ impl Shift {
         };
         Ok((
             Done {
-                text: format!("Answered {}: “{}”", node.speaker, ch.say),
-                feedback: ch.feedback.clone(),
                 tone: Some(ch.tone),
-                critical: ch.critical.clone(),
+                node: Some(node.id.clone()),
+                critical: ch.critical.is_some(),
+                facts: Facts::None,
             },
             canonical,
         ))
@@ -163,9 +160,9 @@ impl Shift {
             .iter()
             .position(|d| d.id == dialogue)
             .ok_or_else(|| ActError::UnknownDialogue(dialogue.to_owned()))?;
-        let Some(initiative) = &sc.dialogues[d].initiative else {
+        if sc.dialogues[d].initiative.is_none() {
             return Err(ActError::NoInitiative(dialogue.to_owned()));
-        };
+        }
         if let Some(why) = self.initiative_refusal(d) {
             return Err(ActError::NotOffered {
                 dialogue: dialogue.to_owned(),
@@ -174,10 +171,7 @@ impl Shift {
         }
         self.ensure_free()?;
         self.open_dialogue(d);
-        Ok(Done::plain(
-            initiative.label.clone(),
-            "You opened this conversation yourself: what you say next decides whether the initiative was worth it.".to_owned(),
-        ))
+        Ok(Done::facts(Facts::None))
     }
 
     fn assign(&mut self, task: &str, to: &str) -> Result<Done, ActError> {
@@ -200,29 +194,11 @@ impl Shift {
         let finish = self.finish_if_assigned(t, m);
         self.hand_over(t, Worker::Member(m));
         self.members[m].queue.push(t);
-        let deadline = self.tasks[t].deadline;
-        let feedback = match finish {
-            Some(f) if f <= deadline => format!(
-                "{} can finish it by {}, before the {} deadline.",
-                member.name,
-                hhmm(f),
-                hhmm(deadline)
-            ),
-            Some(f) => format!(
-                "{} will only finish it at {}, after the {} deadline: someone else, an earlier deadline move, or a smaller scope would have been safer.",
-                member.name,
-                hhmm(f),
-                hhmm(deadline)
-            ),
-            None => format!(
-                "{} does not have the hours left today to finish this behind their other work ({} min left).",
-                member.name, self.members[m].minutes_left
-            ),
-        };
-        Ok(Done::plain(
-            format!("Gave “{}” to {}", spec.title, member.name),
-            feedback,
-        ))
+        Ok(Done::facts(Facts::Assigned {
+            finish,
+            deadline: self.tasks[t].deadline,
+            minutes_left: self.members[m].minutes_left,
+        }))
     }
 
     fn do_myself(&mut self, task: &str) -> Result<Done, ActError> {
@@ -234,22 +210,11 @@ impl Shift {
         let finish = self.finish_if_myself(t);
         self.hand_over(t, Worker::Trainee);
         self.trainee_task = Some(t);
-        let spec = &self.sc.tasks[t];
-        let left = self.left(t);
-        let feedback = match finish {
-            Some(f) if f <= self.tasks[t].deadline => format!(
-                "You will be heads-down for {left} min, done by {}. Doing simple work yourself saves a colleague's hours, but every call waits until you are back.",
-                hhmm(f)
-            ),
-            _ => format!(
-                "This takes {left} min of your time and you cannot finish it by its {} deadline; calls wait meanwhile.",
-                hhmm(self.tasks[t].deadline)
-            ),
-        };
-        Ok(Done::plain(
-            format!("Took on “{}” yourself", spec.title),
-            feedback,
-        ))
+        Ok(Done::facts(Facts::Myself {
+            minutes: self.left(t),
+            finish,
+            deadline: self.tasks[t].deadline,
+        }))
     }
 
     fn move_deadline(&mut self, task: &str, to: &str) -> Result<Done, ActError> {
@@ -270,46 +235,26 @@ impl Shift {
         let ahead = current.saturating_sub(self.now);
         self.tasks[t].deadline = new;
         self.tasks[t].moved = true;
-        let feedback = match spec.client {
-            Some(c) => {
-                let cost = rules::move_cost(spec.priority, sc.clients[c].tier, ahead);
-                self.change_loyalty(c, -cost);
-                format!(
-                    "Asked {} {} before the deadline; it cost {cost} loyalty. The earlier you ask, the cheaper bad news is.",
-                    sc.clients[c].name,
-                    duration(ahead)
-                )
-            }
-            None => {
-                "An internal deadline moved: no client is hurt, but the work still has to be done."
-                    .to_owned()
-            }
-        };
-        Ok(Done::plain(
-            format!(
-                "Moved the deadline of “{}” from {} to {to}",
-                spec.title,
-                hhmm(current)
-            ),
-            feedback,
-        ))
+        let cost = spec.client.map(|c| {
+            let cost = rules::move_cost(spec.priority, sc.clients[c].tier, ahead);
+            self.change_loyalty(c, -cost);
+            cost
+        });
+        Ok(Done::facts(Facts::Moved {
+            from: current,
+            ahead,
+            cost,
+        }))
     }
 
     fn drop_task(&mut self, task: &str) -> Result<Done, ActError> {
         let t = self.find_task(task)?;
         self.unassign(t);
         self.tasks[t].dropped = true;
-        let spec = &self.sc.tasks[t];
-        let feedback = if self.tasks[t].late {
-            "It was already late; dropping it frees the hours for work that can still be saved."
-                .to_owned()
-        } else {
-            format!(
-                "Dropped: it counts as late at {}. Sometimes right for low-value work when the team is short; never silently for a key client.",
-                hhmm(self.tasks[t].deadline)
-            )
-        };
-        Ok(Done::plain(format!("Dropped “{}”", spec.title), feedback))
+        Ok(Done::facts(Facts::Dropped {
+            late: self.tasks[t].late,
+            deadline: self.tasks[t].deadline,
+        }))
     }
 
     fn take_break(&mut self, minutes: u32) -> Result<Done, ActError> {
@@ -318,45 +263,28 @@ impl Shift {
         }
         self.ensure_free()?;
         self.break_until = Some((self.now + minutes).min(self.sc.end));
-        let feedback = if self.conversations.is_empty() {
-            "A pause while nothing is waiting: stress eases fast and nothing is lost.".to_owned()
-        } else {
-            format!(
-                "A break lowers stress, but {} conversation(s) wait and their timers keep running.",
-                self.conversations.len()
-            )
-        };
-        Ok(Done::plain(
-            format!("Took a {minutes}-minute break"),
-            feedback,
-        ))
+        Ok(Done::facts(Facts::Break {
+            waiting: self.conversations.len() as u32,
+        }))
     }
 }
 
 /// What an action did, for the decision log.
 struct Done {
-    text: String,
-    feedback: String,
     tone: Option<crate::scenario::Tone>,
-    critical: Option<String>,
+    node: Option<String>,
+    critical: bool,
+    facts: Facts,
 }
 
 impl Done {
     /// A decision that is not an answer: no tone, never critical.
-    fn plain(text: String, feedback: String) -> Done {
+    fn facts(facts: Facts) -> Done {
         Done {
-            text,
-            feedback,
             tone: None,
-            critical: None,
+            node: None,
+            critical: false,
+            facts,
         }
-    }
-}
-
-fn duration(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
     }
 }

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
 use super::{Conversation, Happening, Shift, roll};
-use crate::engine::outcome::{AnswerRecord, Decision, DecisionKind};
+use crate::engine::outcome::{AnswerRecord, Decision, DecisionKind, Facts};
 use crate::engine::rules;
 use crate::scenario::Tier;
 
@@ -116,7 +116,6 @@ impl Shift {
         let c = self.conversations[i].clone();
         let dialogue = &sc.dialogues[c.dialogue];
         let node = &dialogue.nodes[c.node];
-        let minutes = node.reply_within.unwrap_or(0);
         self.record_answer(&c, None);
         self.decisions.push(Decision {
             time: self.now,
@@ -124,13 +123,12 @@ impl Shift {
                 dialogue: dialogue.id.clone(),
                 node: node.id.clone(),
             },
-            critical: None,
-            text: format!("No answer to {} within {minutes} min", node.speaker),
-            feedback: format!(
-                "{} waited {minutes} minutes for an answer and decided without you. A short holding reply is better than silence.",
-                node.speaker
-            ),
             tone: None,
+            node: Some(node.id.clone()),
+            critical: false,
+            facts: Facts::None,
+            text: None,
+            feedback: None,
         });
         self.happen(Happening::TimedOut(c.dialogue));
         self.go_to(i, node.timeout_next);

@@ -149,7 +149,7 @@ fn draw(
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui::scroll_with_keys(ui);
-                critical_errors(ui, a);
+                critical_errors(ui, sc, a);
                 if career_news(ui, &run_ref.saved, &exported.0) {
                     save_again = true;
                 }
@@ -165,7 +165,7 @@ fn draw(
                         stress_chart(&mut cols[1], sc, o);
                     });
                 }
-                decisions(ui, &o.decisions);
+                decisions(ui, sc, &o.decisions);
                 prioritisation(ui, a);
                 ui.add_space(16.0);
             });
@@ -568,7 +568,7 @@ fn stress_chart(ui: &mut egui::Ui, sc: &Resolved, o: &Outcome) {
 /// A critical error fails the run whatever its scores, so the debrief
 /// opens with it: what was said, why no employer tolerates it, and the
 /// author's feedback.
-fn critical_errors(ui: &mut egui::Ui, a: &crate::scoring::assess::Assessment) {
+fn critical_errors(ui: &mut egui::Ui, sc: &Resolved, a: &crate::scoring::assess::Assessment) {
     if a.critical.is_empty() {
         return;
     }
@@ -593,10 +593,11 @@ fn critical_errors(ui: &mut egui::Ui, a: &crate::scoring::assess::Assessment) {
                     .strong()
                     .color(theme::BAD),
             );
-            for e in &a.critical {
+            for error in &a.critical {
+                let e = crate::messages::critical(Some(sc), error);
                 ui.add_space(6.0);
                 ui.horizontal_top(|ui| {
-                    ui.label(egui::RichText::new(format_time(e.time)).monospace());
+                    ui.label(egui::RichText::new(format_time(error.time)).monospace());
                     ui.vertical(|ui| {
                         ui.label(egui::RichText::new(&e.said).strong());
                         ui.label(
@@ -617,7 +618,7 @@ fn critical_errors(ui: &mut egui::Ui, a: &crate::scoring::assess::Assessment) {
 fn decision_badge(d: &Decision, ui: &egui::Ui) -> (String, egui::Color32) {
     match (&d.kind, d.tone) {
         (DecisionKind::Timeout { .. }, _) => ("No answer".to_owned(), theme::MUTED),
-        (_, Some(_)) if d.critical.is_some() => ("CRITICAL".to_owned(), theme::BAD),
+        (_, Some(_)) if d.critical => ("CRITICAL".to_owned(), theme::BAD),
         (_, Some(t)) if t.is_constructive() => (format!("{t:?}"), theme::GOOD),
         (_, Some(t)) => (format!("{t:?}"), theme::BAD),
         (DecisionKind::Action(action), None) => {
@@ -635,7 +636,7 @@ fn decision_badge(d: &Decision, ui: &egui::Ui) -> (String, egui::Color32) {
     }
 }
 
-fn decisions(ui: &mut egui::Ui, decisions: &[Decision]) {
+fn decisions(ui: &mut egui::Ui, sc: &Resolved, decisions: &[Decision]) {
     ui::section(
         ui,
         &format!("Every decision, in order ({})", decisions.len()),
@@ -671,8 +672,9 @@ fn decisions(ui: &mut egui::Ui, decisions: &[Decision]) {
                         [110.0, 20.0],
                         egui::Label::new(egui::RichText::new(badge).strong().color(colour)),
                     );
+                    let words = crate::messages::decision(Some(sc), d);
                     ui.vertical(|ui| {
-                        ui.label(&d.text);
+                        ui.label(&words.text);
                         if let Some(t) = d.tone {
                             ui.label(
                                 egui::RichText::new(format!("{t:?}: {}.", t.meaning()))
@@ -680,16 +682,16 @@ fn decisions(ui: &mut egui::Ui, decisions: &[Decision]) {
                                     .color(colour),
                             );
                         }
-                        if let Some(reason) = &d.critical {
+                        if let Some(reason) = crate::messages::critical_reason(sc, d) {
                             ui.label(
                                 egui::RichText::new(format!("Critical error: {reason}"))
                                     .strong()
                                     .color(theme::BAD),
                             );
                         }
-                        if !d.feedback.is_empty() {
+                        if !words.feedback.is_empty() {
                             ui.label(
-                                egui::RichText::new(&d.feedback)
+                                egui::RichText::new(&words.feedback)
                                     .italics()
                                     .color(theme::MUTED),
                             );

@@ -4,6 +4,7 @@
 
 use crate::record::RunRecord;
 use crate::report::collect::Profiles;
+use crate::report::scenarios::ScenarioIndex;
 
 /// The header row.
 pub const COLUMNS: [&str; 21] = [
@@ -30,7 +31,14 @@ pub const COLUMNS: [&str; 21] = [
     "pass_marks",
 ];
 
-pub fn export(runs: &[RunRecord], profiles: &Profiles, delimiter: u8) -> Vec<u8> {
+/// The CSV of `runs`; `scenarios` words the critical errors' reasons (their
+/// ids stand in without the scenario file).
+pub fn export(
+    runs: &[RunRecord],
+    profiles: &Profiles,
+    delimiter: u8,
+    scenarios: Option<&ScenarioIndex>,
+) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = ::csv::WriterBuilder::new()
@@ -42,6 +50,9 @@ pub fn export(runs: &[RunRecord], profiles: &Profiles, delimiter: u8) -> Vec<u8>
         for run in runs {
             let profile = profiles.get(&run.trainee);
             let s = run.scores;
+            let resolved = scenarios
+                .and_then(|i| i.by_hash(&run.scenario.hash))
+                .and_then(|f| f.resolved.as_deref());
             let row = [
                 run.trainee.clone(),
                 profile.and_then(|p| p.email.clone()).unwrap_or_default(),
@@ -62,7 +73,7 @@ pub fn export(runs: &[RunRecord], profiles: &Profiles, delimiter: u8) -> Vec<u8>
                 run.critical_errors.len().to_string(),
                 run.critical_errors
                     .iter()
-                    .map(|e| e.reason.as_str())
+                    .map(|e| crate::messages::critical(resolved, e).reason)
                     .collect::<Vec<_>>()
                     .join("; "),
                 run.decision_count().to_string(),

@@ -81,7 +81,12 @@ pub fn export_runs(
     options: &ExportOptions,
 ) -> Result<Vec<u8>, ExportError> {
     match format {
-        Format::Csv => Ok(csv::export(runs, profiles, options.csv_delimiter)),
+        Format::Csv => Ok(csv::export(
+            runs,
+            profiles,
+            options.csv_delimiter,
+            options.scenarios,
+        )),
         Format::Json => Ok(json::export(runs, profiles)),
         Format::Xapi => xapi::export(runs, profiles, &options.xapi, options.scenarios),
     }

@@ -82,7 +82,10 @@ pub fn statements(
             .and_then(|f| f.scenario.as_ref())
             .map_or_else(|| "en".to_owned(), |s| s.language.clone());
         let actor = actor(run, profiles, &options.home_page);
-        let main = run_statement(&x, run, &actor, &lang);
+        let resolved = scenarios
+            .and_then(|s| s.by_hash(&run.scenario.hash))
+            .and_then(|f| f.resolved.as_deref());
+        let main = run_statement(&x, run, &actor, &lang, resolved);
         let main_id = main["id"].as_str().unwrap_or_default().to_owned();
         out.push(main);
         if options.decisions {
@@ -237,7 +240,13 @@ fn registration(run: &RunRecord) -> String {
     uuid_from(&["kam-trainer/xapi/registration", &run.id])
 }
 
-fn run_statement(x: &Ids, run: &RunRecord, actor: &Value, lang: &str) -> Value {
+fn run_statement(
+    x: &Ids,
+    run: &RunRecord,
+    actor: &Value,
+    lang: &str,
+    sc: Option<&crate::scenario::Resolved>,
+) -> Value {
     let s = run.scores;
     let (verb, word) = if run.passed {
         (VERB_PASSED, "passed")
@@ -261,10 +270,11 @@ fn run_statement(x: &Ids, run: &RunRecord, actor: &Value, lang: &str) -> Value {
             .critical_errors
             .iter()
             .map(|e| {
+                let w = crate::messages::critical(sc, e);
                 json!({
                     "shift-time": format_time(e.time),
-                    "said": e.said,
-                    "reason": e.reason,
+                    "said": w.said,
+                    "reason": w.reason,
                 })
             })
             .collect();
@@ -302,30 +312,38 @@ fn decision_statements(
 ) -> Vec<Value> {
     let file = scenarios.and_then(|s| s.by_hash(&run.scenario.hash));
     let model = file.and_then(|f| f.scenario.as_ref());
-    // The node of each answer comes from replaying the run on its scenario.
-    let nodes = file
-        .and_then(|f| f.resolved.clone())
-        .map(|sc| {
+    let resolved = file.and_then(|f| f.resolved.as_deref());
+    // The node of each answer: in the log since format 2; for older records
+    // it comes from replaying the run on its scenario.
+    let replayed = match (run.format, file.and_then(|f| f.resolved.clone())) {
+        (1, Some(sc)) => {
             let end = sc.end;
             replay(sc, run.seed, &run.outcome.decisions, end).nodes
-        })
-        .unwrap_or_default();
+        }
+        _ => Vec::new(),
+    };
     let registration = registration(run);
     let scenario = scenario_activity(x, run, lang);
     let mut out = Vec::new();
     for (i, d) in run.outcome.decisions.iter().enumerate() {
         let mut ext = Map::new();
         ext.insert(x.ext("shift-time"), json!(format_time(d.time)));
-        ext.insert(x.ext("feedback"), json!(d.feedback));
+        let words = crate::messages::decision(resolved, d);
+        ext.insert(x.ext("feedback"), json!(words.feedback));
         if let Some(tone) = d.tone {
             ext.insert(x.ext("tone"), json!(tone));
         }
-        if let Some(reason) = &d.critical {
+        if let Some(reason) = resolved.and_then(|sc| crate::messages::critical_reason(sc, d)) {
             ext.insert(x.ext("critical-error"), json!(reason));
+        } else if d.critical {
+            ext.insert(x.ext("critical-error"), json!(true));
         }
         let (verb, verb_word, object, mut result) = match &d.kind {
             DecisionKind::Action(Action::Answer { dialogue, choice }) => {
-                let node = nodes.get(i).cloned().flatten();
+                let node = d
+                    .node
+                    .clone()
+                    .or_else(|| replayed.get(i).cloned().flatten());
                 let spec = model.and_then(|m| {
                     let dl = m.dialogues.iter().find(|dl| dl.id == *dialogue)?;
                     dl.nodes.iter().find(|n| Some(&n.id) == node.as_ref())
@@ -336,7 +354,7 @@ fn decision_statements(
                 let object = node_activity(x, run, lang, dialogue, node.as_deref(), spec);
                 let result = json!({
                     "response": choice.key(),
-                    "success": d.critical.is_none() && d.tone.is_some_and(|t| t.is_constructive()),
+                    "success": !d.critical && d.tone.is_some_and(|t| t.is_constructive()),
                 });
                 (VERB_RESPONDED, "responded", object, result)
             }
@@ -359,7 +377,7 @@ fn decision_statements(
                     | Action::Drop { task } => (format!("tasks/{}", pct(task)), task.clone()),
                     // A conversation the trainee started: the dialogue.
                     Action::Open { dialogue } => {
-                        (format!("dialogues/{}", pct(dialogue)), d.text.clone())
+                        (format!("dialogues/{}", pct(dialogue)), words.text.clone())
                     }
                     _ => ("break".to_owned(), "Break".to_owned()),
                 };
@@ -371,7 +389,7 @@ fn decision_statements(
                         "type": "http://adlnet.gov/expapi/activities/interaction",
                     },
                 });
-                let result = json!({ "response": d.text });
+                let result = json!({ "response": words.text });
                 (VERB_INTERACTED, "interacted", object, result)
             }
         };
