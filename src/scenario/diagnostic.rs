@@ -277,16 +277,22 @@ impl Diagnostic {
     /// span, then the help. Without `source` (or without a span) the
     /// location is put in front of the message instead.
     pub fn render(&self, source: Option<&str>) -> String {
-        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::none())
-            .with_links(false)
-            .with_wrap_lines(false)
-            .with_width(120)
-            .with_context_lines(1);
         let source = source.filter(|src| {
             self.span
                 .as_ref()
                 .is_some_and(|s| s.end <= src.len() && src.is_char_boundary(s.start))
         });
+        // A line before or after that is very long is left out of the
+        // snippet rather than printed whole.
+        let context = match (source, &self.span) {
+            (Some(src), Some(span)) if long_neighbour(src, span.start) => 0,
+            _ => 1,
+        };
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::none())
+            .with_links(false)
+            .with_wrap_lines(false)
+            .with_width(120)
+            .with_context_lines(context);
         // miette cannot draw a span far into a very long line: show the
         // part of the line around the span instead, numbered as in the file.
         let window = match (source, &self.span) {
@@ -381,6 +387,24 @@ struct FileSource<'a> {
 const LONG_LINE: usize = 300;
 /// Characters of the line shown on each side of the span.
 const WINDOW_SIDE: usize = 60;
+
+/// Whether the line before or after the one at `offset` is too long to show.
+fn long_neighbour(src: &str, offset: usize) -> bool {
+    let breaks = ['\n', '\r'];
+    let start = src[..offset].rfind(breaks).map_or(0, |i| i + 1);
+    let end = src[offset..].find(breaks).map_or(src.len(), |i| offset + i);
+    let before = src[..start]
+        .trim_end_matches(breaks)
+        .rsplit(breaks)
+        .next()
+        .unwrap_or("");
+    let after = src[end..]
+        .trim_start_matches(breaks)
+        .split(breaks)
+        .next()
+        .unwrap_or("");
+    before.chars().count() > LONG_LINE || after.chars().count() > LONG_LINE
+}
 
 /// The part of a very long line around a span, as the renderer is shown it.
 struct Window {
