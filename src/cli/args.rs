@@ -270,4 +270,7 @@ pub struct ShotArgs {
     /// if needed); without it nobody is signed in and nothing is written.
     #[arg(long, value_name = "NAME")]
     pub trainee: Option<String>,
+    /// Who plays the shift up to the picture.
+    #[arg(long, value_enum, default_value_t = Policy::Greedy)]
+    pub policy: Policy,
 }

@@ -41,6 +41,7 @@ pub fn shot(
         out: args.out,
         frames: args.frames,
         trainee: args.trainee,
+        policy: args.policy,
     };
     Ok(crate::game::run(
         GameConfig {

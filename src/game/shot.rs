@@ -50,6 +50,9 @@ pub struct ShotRequest {
     /// directory if it does not exist); nobody is signed in without it, and
     /// nothing is written.
     pub trainee: Option<String>,
+    /// Who plays the shift up to the picture (the greedy player unless
+    /// asked: `longest` shows what a critical error looks like).
+    pub policy: Policy,
 }
 
 /// The seed the briefing shows in a screenshot, instead of a fresh one.
@@ -199,7 +202,7 @@ fn set_up(
                 )
             })?;
             let at = request.at.unwrap_or(sc.start + 120).clamp(sc.start, sc.end);
-            let shift = autoplay_until(Arc::clone(&sc), request.seed, Policy::Greedy, at);
+            let shift = autoplay_until(Arc::clone(&sc), request.seed, request.policy, at);
             let mut active = ActiveShift::new(file, loaded, sc, request.seed);
             active.clock = f64::from(shift.now() - shift.scenario().start);
             active.shift = shift;
@@ -215,7 +218,7 @@ fn set_up(
                 )
             })?;
             let end = sc.end;
-            let shift = autoplay_until(Arc::clone(&sc), request.seed, Policy::Greedy, end);
+            let shift = autoplay_until(Arc::clone(&sc), request.seed, request.policy, end);
             let outcome = shift.outcome();
             let assessment = assess(&sc, &outcome);
             commands.insert_resource(LastRun {

@@ -172,7 +172,7 @@ fn clock(sc: &Scenario) -> String {
         return "<p>The shift's hours are not valid times.</p>\n".to_owned();
     };
     let span = f64::from(end.saturating_sub(start).max(1));
-    let (left, width) = (60.0, 1040.0);
+    let (left, width) = (60.0, 900.0);
     let x = |m: u32| left + width * f64::from(m.saturating_sub(start)) / span;
     let timed: Vec<(usize, u32, u32)> = sc
         .events
@@ -189,7 +189,7 @@ fn clock(sc: &Scenario) -> String {
     let height = 40.0 + 18.0 * rows as f64;
     let mut s = format!(
         "<svg class=\"clock\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\">\n",
-        left + width + 150.0
+        left + width + 420.0
     );
     let mut hour = start.div_ceil(60) * 60;
     while hour <= end {
@@ -218,7 +218,7 @@ fn clock(sc: &Scenario) -> String {
             b + 8.0,
             y + 4.0,
             i + 1,
-            escape(&shorten(&effects_text(&sc.events[i].then), 70))
+            escape(&shorten(&effects_text(&sc.events[i].then), 52))
         );
         y += 18.0;
     }

@@ -426,3 +426,56 @@ fn shifts_above_the_trainees_stage_are_locked() {
     assert!(Career::is_unlocked(Stage::Merchandiser, stage));
     assert!(!Career::is_unlocked(Stage::Supervisor, stage));
 }
+
+#[test]
+fn the_trainee_opens_an_offered_conversation_with_o_and_answers_by_what_is_shown() {
+    let fixture = root().join("tests/fixtures/judgement/initiative.ron");
+    let mut game = Game::new(&[("initiative.ron", &fixture)]);
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Ира".into()));
+    game.app.update();
+    game.send(Command::Start {
+        file: "initiative.ron".into(),
+        seed: 4,
+    });
+    game.app.update();
+    assert_eq!(game.screen(), Screen::Shift);
+    // Nothing is offered before the warehouse's news at 09:30; O does nothing.
+    game.press(KeyCode::KeyO);
+    assert!(game.shift().shift.decisions().is_empty());
+    // One shift minute a frame from here.
+    game.app
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+            1.0 / kam_trainer::game::MINUTES_PER_SECOND,
+        )));
+    while game.shift().shift.now() < 9 * 60 + 30 {
+        game.app.update();
+    }
+    assert_eq!(game.shift().shift.offered_initiatives().len(), 1);
+    game.press(KeyCode::KeyO);
+    let opened = game.shift().shift.decisions().last().cloned().unwrap();
+    assert_eq!(
+        opened.kind,
+        DecisionKind::Action(kam_trainer::engine::Action::Open {
+            dialogue: "call-shop".into()
+        })
+    );
+    assert!(game.shift().shift.offered_initiatives().is_empty());
+    // The answers are shown shuffled; the key of the place where "tell" is
+    // shown gives "tell".
+    let conv = game.shift().shift.conversations()[0].clone();
+    let shown = game.shift().shift.shown_choices(&conv);
+    let tell = 0; // "tell" is the first answer written
+    let place = shown.iter().position(|&c| c == tell).unwrap();
+    game.press([KeyCode::Digit1, KeyCode::Digit2][place]);
+    let answered = game.shift().shift.decisions().last().cloned().unwrap();
+    assert_eq!(
+        answered.kind,
+        DecisionKind::Action(kam_trainer::engine::Action::Answer {
+            dialogue: "call-shop".into(),
+            choice: "tell".into(),
+        })
+    );
+    assert!(game.shift().shift.conversations().is_empty());
+}

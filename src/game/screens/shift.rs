@@ -503,8 +503,8 @@ fn person(ui: &mut egui::Ui, name: &str, role: &str, minutes_left: u32, doing: &
     ui.scope(|ui| {
         ui.spacing_mut().item_spacing.y = 0.0;
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(name).strong());
-            ui::hint(ui, role);
+            // The hours first, on the right, so a long name or role is cut
+            // before it rather than printed over it.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let colour = if minutes_left == 0 {
                     theme::BAD
@@ -513,6 +513,13 @@ fn person(ui: &mut egui::Ui, name: &str, role: &str, minutes_left: u32, doing: &
                 };
                 let left = format!("{} h", hours(minutes_left));
                 ui.label(egui::RichText::new(left).color(colour));
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(egui::RichText::new(name).strong()).truncate());
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(role).small().color(theme::MUTED))
+                            .truncate(),
+                    );
+                });
             });
         });
         let doing = egui::RichText::new(doing).small().color(theme::MUTED);
