@@ -8,7 +8,7 @@
 //! recorded with; those are shown as they were.
 
 use crate::engine::{Action, Decision, DecisionKind, Facts};
-use crate::scenario::{ChoiceR, ChoiceRef, NodeR, Resolved, format_time as hhmm};
+use crate::scenario::{Resolved, format_time as hhmm};
 use crate::scoring::assess::CriticalError;
 
 /// What a decision is called and why it was good or bad.
@@ -29,28 +29,6 @@ pub struct CriticalWords {
     /// Why a real employer would not tolerate it, in the author's words.
     pub reason: String,
     pub feedback: String,
-}
-
-/// The node of a dialogue, by ids.
-fn node<'a>(sc: &'a Resolved, dialogue: &str, node: &str) -> Option<&'a NodeR> {
-    sc.dialogues
-        .iter()
-        .find(|d| d.id == dialogue)?
-        .nodes
-        .iter()
-        .find(|n| n.id == node)
-}
-
-/// The answer a decision gave, from the scenario.
-pub fn answer<'a>(
-    sc: &'a Resolved,
-    dialogue: &str,
-    node_id: &str,
-    choice: &ChoiceRef,
-) -> Option<(&'a NodeR, &'a ChoiceR)> {
-    let n = node(sc, dialogue, node_id)?;
-    let c = n.choices.get(n.choice_index(choice)?)?;
-    Some((n, c))
 }
 
 /// The words of a decision. Without the scenario (a record read on its
@@ -83,7 +61,7 @@ fn from_scenario(sc: &Resolved, d: &Decision) -> Words {
     };
     match (&d.kind, d.facts) {
         (DecisionKind::Timeout { dialogue, node: n }, _) => {
-            let (speaker, minutes) = node(sc, dialogue, n).map_or((n.clone(), 0), |x| {
+            let (speaker, minutes) = sc.node(dialogue, n).map_or((n.clone(), 0), |x| {
                 (x.speaker.clone(), x.reply_within.unwrap_or(0))
             });
             Words {
@@ -97,7 +75,7 @@ fn from_scenario(sc: &Resolved, d: &Decision) -> Words {
             match d
                 .node
                 .as_deref()
-                .and_then(|n| answer(sc, dialogue, n, choice))
+                .and_then(|n| sc.answer(dialogue, n, choice))
             {
                 Some((n, c)) => Words {
                     text: format!("Answered {}: “{}”", n.speaker, c.say),
@@ -253,13 +231,13 @@ pub fn critical_reason(sc: &Resolved, d: &Decision) -> Option<String> {
     let DecisionKind::Action(Action::Answer { dialogue, choice }) = &d.kind else {
         return None;
     };
-    let (_, c) = answer(sc, dialogue, d.node.as_deref()?, choice)?;
+    let (_, c) = sc.answer(dialogue, d.node.as_deref()?, choice)?;
     c.critical.clone()
 }
 
 /// The words of a critical error.
 pub fn critical(sc: Option<&Resolved>, e: &CriticalError) -> CriticalWords {
-    match sc.and_then(|sc| answer(sc, &e.dialogue, &e.node, &e.choice)) {
+    match sc.and_then(|sc| sc.answer(&e.dialogue, &e.node, &e.choice)) {
         Some((n, c)) => CriticalWords {
             said: format!("Answered {}: “{}”", n.speaker, c.say),
             reason: c.critical.clone().unwrap_or_default(),

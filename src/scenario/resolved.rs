@@ -36,6 +36,28 @@ impl Resolved {
         let name = self.role_names.iter().find(|(id, _)| id == role);
         display_role(role, name.map(|(_, n)| n.as_str()))
     }
+
+    /// The node of a dialogue, by ids.
+    pub fn node(&self, dialogue: &str, node: &str) -> Option<&NodeR> {
+        self.dialogues
+            .iter()
+            .find(|d| d.id == dialogue)?
+            .nodes
+            .iter()
+            .find(|n| n.id == node)
+    }
+
+    /// An answer of a node, by ids and the answer's id or number.
+    pub fn answer(
+        &self,
+        dialogue: &str,
+        node: &str,
+        choice: &super::model::ChoiceRef,
+    ) -> Option<(&NodeR, &ChoiceR)> {
+        let n = self.node(dialogue, node)?;
+        let c = n.choices.get(n.choice_index(choice)?)?;
+        Some((n, c))
+    }
 }
 
 /// A role as the trainee reads it: its authored name, or its id with a

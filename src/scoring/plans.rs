@@ -374,7 +374,14 @@ fn play_once(plan: &Plan, scenario: &Arc<Resolved>, seed: u64) -> Played {
                 critical: verdict
                     .critical
                     .iter()
-                    .map(|e| crate::messages::critical(Some(scenario), e).reason)
+                    .map(|e| {
+                        scenario
+                            .answer(&e.dialogue, &e.node, &e.choice)
+                            .and_then(|(_, c)| c.critical.clone())
+                            .unwrap_or_else(|| {
+                                format!("{}/{} answer {}", e.dialogue, e.node, e.choice)
+                            })
+                    })
                     .collect(),
                 notes: run.notes,
             }

@@ -1,6 +1,7 @@
 //! The one integration test binary: every area is a module, so the crate is
 //! linked once.
 
+mod architecture;
 mod career;
 mod cli;
 mod common;
