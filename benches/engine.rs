@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kam_trainer::engine::policy::{Policy, autoplay};
 use kam_trainer::scenario::load_str;
 use kam_trainer::scoring::assess::assess;
-use kam_trainer::scoring::monte_carlo::monte_carlo;
+use kam_trainer::scoring::monte_carlo::{PlanCache, monte_carlo};
 
 const REFERENCE: &str = include_str!("../docs/reference/reference-late-shipment.ron");
 
@@ -38,7 +38,16 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("monte carlo");
     group.sample_size(10);
     group.bench_function("1000 random runs of reference", |b| {
-        b.iter(|| monte_carlo(&resolved, Policy::Random, 1000, 1, || ()))
+        b.iter(|| {
+            monte_carlo(
+                &resolved,
+                Policy::Random,
+                1000,
+                1,
+                &mut PlanCache::default(),
+                || (),
+            )
+        })
     });
     group.finish();
 }

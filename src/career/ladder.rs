@@ -520,7 +520,7 @@ fn check_course(
         if let std::collections::btree_map::Entry::Vacant(slot) = rungs.entry(stage) {
             problems.push(CourseProblem {
                 code: Code::CourseStageMissing,
-                path: Some(root.clone()),
+                path: Some(root),
                 message: format!("stage {stage:?} is missing from the course"),
                 help: format!(
                     "add `(stage: {stage:?}, scenarios: [...])` in its place on the ladder; every stage from Merchandiser to KeyAccountManager is listed, even with no scenarios yet"
@@ -547,7 +547,7 @@ fn check_course(
                 .stages
                 .iter()
                 .position(|s| s.stage == *stage)
-                .map_or(root.clone(), |i| root.index(i).field("scenarios"));
+                .map_or(root, |i| root.index(i).field("scenarios"));
             problems.push(CourseProblem {
                 code: Code::CourseScenarioLeftOut,
                 path: Some(at),

@@ -133,8 +133,7 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
     let valid = loaded.iter().filter(|l| l.resolved.is_some()).count() as u64;
     let players = 1 + Policy::CONTENT_BLIND.len() as u64;
     let bar = Progress::new(valid * players * u64::from(args.runs), !args.json);
-    let mut reports = Vec::new();
-    for mut file in loaded {
+    let reports = in_parallel(loaded, |mut file| {
         let mut measured = None;
         if let (Some(resolved), true) = (file.resolved.clone(), args.runs > 0) {
             let b = balance(&resolved, args.runs, args.seed, || bar.tick());
@@ -142,12 +141,12 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode, CliError> {
             measured = Some(b);
         }
         let plans = check_plans(&file, args.plan_seeds);
-        reports.push(Checked {
+        Checked {
             file,
             balance: measured,
             plans,
-        });
-    }
+        }
+    });
     bar.finish();
     let loaded: Vec<&Loaded> = reports.iter().map(|c| &c.file).collect();
     let others = gathered.check_others(&loaded);
@@ -660,11 +659,49 @@ fn print_plan(out: &mut String, r: &PlanResult) {
 }
 
 /// A bar on stderr that shows itself only once the work takes a while.
+/// `work` on every item, on as many threads as the machine has cores; the
+/// results in the items' order. Each item's work is deterministic on its
+/// own, so the report does not depend on which thread did what.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    fn take<X>(m: Mutex<Option<X>>) -> Option<X> {
+        m.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+    /// An item not yet taken, and its result once done.
+    type Slot<T, R> = (Mutex<Option<T>>, Mutex<Option<R>>);
+    let slots: Vec<Slot<T, R>> = items
+        .into_iter()
+        .map(|t| (Mutex::new(Some(t)), Mutex::new(None)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                while let Some((item, result)) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let item = item.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    if let Some(item) = item {
+                        let r = work(item);
+                        *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    slots.into_iter().filter_map(|(_, r)| take(r)).collect()
+}
+
 struct Progress {
     bar: ProgressBar,
     started: Instant,
     wanted: bool,
-    shown: std::cell::Cell<bool>,
+    shown: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
@@ -680,15 +717,19 @@ impl Progress {
             bar,
             started: Instant::now(),
             wanted: wanted && std::io::stderr().is_terminal(),
-            shown: std::cell::Cell::new(false),
+            shown: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     fn tick(&self) {
         self.bar.inc(1);
-        if self.wanted && !self.shown.get() && self.started.elapsed() > QUIET_FOR {
+        use std::sync::atomic::Ordering;
+        if self.wanted
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > QUIET_FOR
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.shown.set(true);
         }
     }
 

@@ -48,7 +48,7 @@ pub struct Decision {
     pub tone: Option<Tone>,
     /// The node an answer was given to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
+    pub node: Option<std::sync::Arc<str>>,
     /// The answer is one the author marks a critical error.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub critical: bool,

@@ -18,7 +18,7 @@ pub struct Replay {
     pub shift: Shift,
     /// For each entry of the log: the node an answer was given to (`None`
     /// for other decisions and for entries not reached).
-    pub nodes: Vec<Option<String>>,
+    pub nodes: Vec<Option<std::sync::Arc<str>>>,
     /// The first decision (index into the log) the scenario refused, and why;
     /// the shift is then at that decision's minute.
     pub refused: Option<(usize, ScriptError)>,

@@ -308,8 +308,8 @@ fn resolve_cue(sc: &Resolved, step: usize, cue: &Cue) -> Result<CueR, ScriptErro
         Cue::Reached(d, n) => {
             let di = dialogue(d)?;
             let nodes = &sc.dialogues[di].nodes;
-            let ni = nodes.iter().position(|x| x.id == *n).ok_or_else(|| {
-                let known: Vec<&str> = nodes.iter().map(|x| x.id.as_str()).collect();
+            let ni = nodes.iter().position(|x| *x.id == **n).ok_or_else(|| {
+                let known: Vec<&str> = nodes.iter().map(|x| &*x.id).collect();
                 unknown(format!(
                     "dialogue `{d}` has no node `{n}` (its nodes: {})",
                     known.join(", ")
@@ -511,7 +511,7 @@ fn check_numbered_answer(
                 step,
                 at: at.to_owned(),
                 choice: number,
-                node: node.id.clone(),
+                node: node.id.to_string(),
                 expected: expected.trim().to_owned(),
                 found: choice.say.clone(),
                 now,
@@ -522,9 +522,9 @@ fn check_numbered_answer(
         notes.push(StepNote::NumberForNamedAnswer {
             step,
             dialogue: dialogue.to_owned(),
-            node: node.id.clone(),
+            node: node.id.to_string(),
             choice: number,
-            id: choice.id.clone(),
+            id: choice.id.as_deref().map(str::to_owned),
         });
     }
     Ok(())

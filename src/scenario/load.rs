@@ -103,7 +103,12 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         }
     };
     let (resolved, problems) = resolve(&scenario);
-    let tree = file.tree();
+    // The span tree only places problems: a clean file never needs it.
+    let tree = if problems.is_empty() {
+        None
+    } else {
+        file.tree()
+    };
     let src = &file.source;
     loaded.diagnostics = problems
         .into_iter()

@@ -331,7 +331,7 @@ pub struct Choice {
 #[serde(untagged)]
 pub enum ChoiceRef {
     Number(usize),
-    Id(String),
+    Id(std::sync::Arc<str>),
 }
 
 impl ChoiceRef {
@@ -339,7 +339,7 @@ impl ChoiceRef {
     pub fn key(&self) -> String {
         match self {
             ChoiceRef::Number(n) => n.to_string(),
-            ChoiceRef::Id(id) => id.clone(),
+            ChoiceRef::Id(id) => id.to_string(),
         }
     }
 
@@ -352,7 +352,7 @@ impl ChoiceRef {
     ) -> Option<usize> {
         match self {
             ChoiceRef::Number(n) => n.checked_sub(1).filter(|&i| i < count),
-            ChoiceRef::Id(id) => ids.position(|c| c == Some(id.as_str())),
+            ChoiceRef::Id(id) => ids.position(|c| c == Some(&**id)),
         }
     }
 }
@@ -374,7 +374,7 @@ impl From<usize> for ChoiceRef {
 
 impl From<&str> for ChoiceRef {
     fn from(id: &str) -> Self {
-        ChoiceRef::Id(id.to_owned())
+        ChoiceRef::Id(id.into())
     }
 }
 

@@ -4,6 +4,8 @@
 //! [`super::resolve`] builds one, so holding a `Resolved` means the scenario
 //! has no errors.
 
+use std::sync::Arc;
+
 use super::model::{Priority, Scoring, Segment, Stage, Tier, Tone};
 
 /// Minutes since midnight on the shift's clock.
@@ -44,7 +46,7 @@ impl Resolved {
             .find(|d| d.id == dialogue)?
             .nodes
             .iter()
-            .find(|n| n.id == node)
+            .find(|n| &*n.id == node)
     }
 
     /// An answer of a node, by ids and the answer's id or number.
@@ -170,7 +172,9 @@ pub struct InitiativeR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeR {
-    pub id: String,
+    /// Shared with the decisions that name it, so recording one copies no
+    /// text.
+    pub id: Arc<str>,
     pub speaker: String,
     pub says: String,
     pub reply_within: Option<u32>,
@@ -191,7 +195,7 @@ impl NodeR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceR {
-    pub id: Option<String>,
+    pub id: Option<Arc<str>>,
     pub say: String,
     pub tone: Tone,
     pub when: Option<ConditionR>,

@@ -19,20 +19,51 @@ pub enum Seg {
     Arg(usize),
 }
 
-/// A way from the document's root to one value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Path(pub Vec<Seg>);
+/// How deep a path can go. Deeper steps (conditions nested past it) are
+/// dropped, so such a problem is placed at its deepest ancestor within
+/// reach, as a path that leaves the document is.
+pub const PATH_DEPTH: usize = 16;
+
+/// A way from the document's root to one value. It lives on the stack, so
+/// the validator names every value it visits without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Path {
+    segs: [Seg; PATH_DEPTH],
+    len: u8,
+}
+
+impl Default for Path {
+    fn default() -> Self {
+        Path::root()
+    }
+}
 
 impl Path {
-    pub fn root() -> Self {
-        Path(Vec::new())
+    pub const fn root() -> Self {
+        Path {
+            segs: [Seg::Index(0); PATH_DEPTH],
+            len: 0,
+        }
+    }
+
+    /// A path of these steps (the first [`PATH_DEPTH`] of them).
+    pub fn of(segs: &[Seg]) -> Self {
+        segs.iter().fold(Path::root(), |p, s| p.join(*s))
+    }
+
+    /// The steps, from the root.
+    pub fn segs(&self) -> &[Seg] {
+        &self.segs[..self.len as usize]
     }
 
     /// This path and one more step.
     pub fn join(&self, seg: Seg) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(seg);
-        Path(segs)
+        let mut next = *self;
+        if (next.len as usize) < PATH_DEPTH {
+            next.segs[next.len as usize] = seg;
+            next.len += 1;
+        }
+        next
     }
 
     pub fn field(&self, name: &'static str) -> Self {
@@ -50,7 +81,7 @@ impl Path {
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
+        for (i, seg) in self.segs().iter().enumerate() {
             match seg {
                 Seg::Field(name) if i == 0 => write!(f, "{name}")?,
                 Seg::Field(name) => write!(f, ".{name}")?,
@@ -150,7 +181,7 @@ impl Value {
     /// `Some` lets authors write either.
     pub fn locate(&self, path: &Path) -> (&Value, usize) {
         let mut here = self.unwrap_some();
-        for (depth, seg) in path.0.iter().enumerate() {
+        for (depth, seg) in path.segs().iter().enumerate() {
             let next = match (seg, &here.kind) {
                 (Seg::Field(name), Kind::Struct { fields, .. }) => {
                     fields.iter().find(|f| f.name == *name).map(|f| &f.value)
@@ -164,7 +195,7 @@ impl Value {
                 None => return (here, depth),
             }
         }
-        (here, path.0.len())
+        (here, path.segs().len())
     }
 
     /// The span of the value at `path` (or of its nearest ancestor).
@@ -627,6 +658,26 @@ Scenario(
             .index(0)
             .arg(1);
         assert_eq!(p.to_string(), "events[4].then[0].1");
+    }
+
+    #[test]
+    fn a_path_deeper_than_its_room_points_at_its_deepest_step_within_reach() {
+        // `when: Not(Not(Not(...)))` nested past PATH_DEPTH.
+        let depth = PATH_DEPTH + 4;
+        let src = format!(
+            "(when: {}Flag(\"x\"){})",
+            "Not(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let root = parse(&src).unwrap();
+        let mut path = Path::root().field("when");
+        for _ in 0..depth {
+            path = path.arg(0);
+        }
+        assert_eq!(path.segs().len(), PATH_DEPTH);
+        let (v, reached) = root.locate(&path);
+        assert_eq!(reached, PATH_DEPTH);
+        assert!(text(&src, v).starts_with("Not("), "{}", text(&src, v));
     }
 
     #[test]

@@ -692,7 +692,7 @@ impl<'a> Resolver<'a> {
         if e.at.is_none() && e.when.is_none() {
             self.report(
                 Code::EventNeverFires,
-                path.clone(),
+                path,
                 format!("event {i} has neither `at` nor `when`, so it never happens"),
                 "add `at: \"HH:MM\"`, `when: <condition>`, or both",
                 Some("never fires"),
@@ -829,7 +829,7 @@ impl<'a> Resolver<'a> {
                     .as_deref()
                     .and_then(|id| self.lookup_node(d, id, path.field("next")));
                 ChoiceR {
-                    id: choice.id.clone(),
+                    id: choice.id.as_deref().map(std::sync::Arc::from),
                     say: choice.say.clone(),
                     tone: choice.tone,
                     when,
@@ -841,7 +841,7 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         NodeR {
-            id: node.id.clone(),
+            id: node.id.as_str().into(),
             speaker: node.speaker.clone(),
             says: node.says.clone(),
             reply_within: node.reply_within,

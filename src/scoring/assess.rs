@@ -135,7 +135,7 @@ pub fn critical_errors(outcome: &Outcome) -> Vec<CriticalError> {
                 time: d.time,
                 decision: i,
                 dialogue: dialogue.clone(),
-                node: d.node.clone()?,
+                node: d.node.as_deref()?.to_owned(),
                 choice: choice.clone(),
             })
         })

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::assess::{Scores, assess};
-use super::monte_carlo::{MonteCarlo, monte_carlo};
+use super::assess::{Scores, assess, assess_with_plan, plan_input};
+use super::monte_carlo::{MonteCarlo, PlanCache, monte_carlo};
 use crate::engine::policy::{Policy, autoplay, best_answer};
 use crate::scenario::{Code, Diagnostic, Resolved};
 
@@ -57,17 +57,18 @@ pub struct Telltale {
 
 /// Plays the shift `runs` times with each player, seeds `seed..`.
 pub fn balance(sc: &Arc<Resolved>, runs: u32, seed: u64, mut progress: impl FnMut()) -> Balance {
-    let random = monte_carlo(sc, Policy::Random, runs, seed, &mut progress);
+    let mut plans = PlanCache::default();
+    let random = monte_carlo(sc, Policy::Random, runs, seed, &mut plans, &mut progress);
     let blind = Policy::CONTENT_BLIND
         .iter()
-        .map(|&p| monte_carlo(sc, p, runs, seed, &mut progress))
+        .map(|&p| monte_carlo(sc, p, runs, seed, &mut plans, &mut progress))
         .collect();
     let greedy = assess(
         sc,
         &autoplay(Arc::clone(sc), seed, Policy::Greedy).outcome(),
     );
     let telltales = if random.pass_rate() > BLIND_PASS_LIMIT {
-        telltales(sc, runs, seed)
+        telltales(sc, runs, seed, &mut plans)
     } else {
         Vec::new()
     };
@@ -82,7 +83,7 @@ pub fn balance(sc: &Arc<Resolved>, runs: u32, seed: u64, mut progress: impl FnMu
 }
 
 /// The answers of random play most over-represented in its passing runs.
-pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64) -> Vec<Telltale> {
+pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache) -> Vec<Telltale> {
     use std::collections::BTreeMap;
     // (dialogue, node, choice) -> (passing runs with it, failing runs with it)
     let mut counts: BTreeMap<(usize, usize, usize), (u32, u32)> = BTreeMap::new();
@@ -94,7 +95,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64) -> Vec<Telltale> {
             Policy::Random,
         );
         let outcome = shift.outcome();
-        let passed = assess(sc, &outcome).passed;
+        let passed = assess_with_plan(sc, &outcome, plans.get(plan_input(sc, &outcome))).passed;
         if passed {
             passing += 1;
         } else {
@@ -127,7 +128,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64) -> Vec<Telltale> {
         .into_iter()
         .map(|((d, n, c), (p, f))| Telltale {
             dialogue: sc.dialogues[d].id.clone(),
-            node: sc.dialogues[d].nodes[n].id.clone(),
+            node: sc.dialogues[d].nodes[n].id.to_string(),
             say: sc.dialogues[d].nodes[n].choices[c].say.clone(),
             in_passing: share(p, passing),
             in_failing: share(f, failing),
@@ -152,7 +153,7 @@ fn answered(sc: &Resolved, d: &crate::engine::Decision) -> Option<(usize, usize,
     };
     let di = sc.dialogues.iter().position(|x| x.id == *dialogue)?;
     let node = d.node.as_deref()?;
-    let ni = sc.dialogues[di].nodes.iter().position(|n| n.id == node)?;
+    let ni = sc.dialogues[di].nodes.iter().position(|n| &*n.id == node)?;
     let ci = sc.dialogues[di].nodes[ni].choice_index(choice)?;
     Some((di, ni, ci))
 }

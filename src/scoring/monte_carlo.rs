@@ -71,16 +71,39 @@ impl MonteCarlo {
     }
 }
 
+/// Best plans already worked out for one scenario, by their input. Runs of
+/// different players on the same seed often see the same task arrivals and
+/// team hours, so [`monte_carlo`] calls for one shift share one cache.
+#[derive(Debug, Default)]
+pub struct PlanCache(HashMap<PlanInput, BestPlan>);
+
+impl PlanCache {
+    /// The best plan for `input`, worked out once.
+    pub fn get(&mut self, input: PlanInput) -> &BestPlan {
+        self.0.entry(input).or_insert_with_key(best_plan)
+    }
+
+    /// How many distinct inputs were planned.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Plays `runs` shifts with seeds `first_seed..` and collects the scores.
-/// `progress` is called after each run.
+/// `progress` is called after each run; `plans` must hold plans of this
+/// scenario only.
 pub fn monte_carlo(
     scenario: &Arc<Resolved>,
     policy: Policy,
     runs: u32,
     first_seed: u64,
+    plans: &mut PlanCache,
     mut progress: impl FnMut(),
 ) -> MonteCarlo {
-    let mut plans: HashMap<PlanInput, BestPlan> = HashMap::new();
     let mut scores = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     let mut passed = 0;
     let mut critical = 0;
@@ -92,7 +115,7 @@ pub fn monte_carlo(
         );
         let outcome = shift.outcome();
         let input = plan_input(scenario, &outcome);
-        let plan = plans.entry(input).or_insert_with_key(best_plan);
+        let plan = plans.get(input);
         let a: Assessment = super::assess::assess_with_plan(scenario, &outcome, plan);
         for (v, s) in scores.iter_mut().zip([
             a.scores.loyalty,

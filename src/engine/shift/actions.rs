@@ -18,15 +18,14 @@ impl Shift {
             return Err(ActError::ShiftOver);
         }
         let mut action = action;
-        let done = match &action {
+        let done = match &mut action {
             Action::Answer { dialogue, choice } => {
                 let (done, canonical) = self.answer(dialogue, choice)?;
                 // The log names the answer by its id where it has one, so
                 // a replay on a version with reordered answers plays it.
-                action = Action::Answer {
-                    dialogue: dialogue.clone(),
-                    choice: canonical,
-                };
+                if let Some(canonical) = canonical {
+                    *choice = canonical;
+                }
                 done
             }
             Action::Open { dialogue } => self.open_initiative(dialogue)?,
@@ -75,12 +74,13 @@ impl Shift {
     }
 
     /// Answers an open conversation; also returns how the log names the
-    /// answer (its id, or its number when it has none).
+    /// answer when that is not how it was asked for (its id, or its number
+    /// when it has none).
     fn answer(
         &mut self,
         dialogue: &str,
         choice: &ChoiceRef,
-    ) -> Result<(Done, ChoiceRef), ActError> {
+    ) -> Result<(Done, Option<ChoiceRef>), ActError> {
         let sc = Arc::clone(&self.sc);
         let d = sc
             .dialogues
@@ -101,7 +101,7 @@ impl Shift {
                 .filter(|&ix| ix < node.choices.len())
                 .ok_or_else(|| ActError::NoSuchChoice {
                     dialogue: dialogue.to_owned(),
-                    node: node.id.clone(),
+                    node: node.id.to_string(),
                     choice: *n,
                     count: node.choices.len(),
                 })?,
@@ -111,12 +111,12 @@ impl Shift {
                 .position(|ch| ch.id.as_deref() == Some(id))
                 .ok_or_else(|| ActError::UnknownChoiceId {
                     dialogue: dialogue.to_owned(),
-                    node: node.id.clone(),
-                    id: id.clone(),
+                    node: node.id.to_string(),
+                    id: id.to_string(),
                     known: known_choices(node),
                 })?,
         };
-        if !self.offered_choices(&c).contains(&picked) {
+        if !self.is_offered(&c, picked) {
             let why = if node.choices[picked]
                 .when
                 .as_ref()
@@ -128,7 +128,7 @@ impl Shift {
             };
             return Err(ActError::ChoiceNotOffered {
                 dialogue: dialogue.to_owned(),
-                node: node.id.clone(),
+                node: node.id.to_string(),
                 choice: choice.clone(),
                 why,
             });
@@ -137,9 +137,11 @@ impl Shift {
         self.record_answer(&c, Some(ch.tone));
         self.go_to(i, ch.next);
         self.apply(&ch.effects);
-        let canonical = match &ch.id {
-            Some(id) => ChoiceRef::Id(id.clone()),
-            None => ChoiceRef::Number(picked + 1),
+        let canonical = match (&ch.id, choice) {
+            (Some(id), ChoiceRef::Id(asked)) if asked == id => None,
+            (Some(id), _) => Some(ChoiceRef::Id(id.clone())),
+            // Without an id it was found by its number.
+            (None, _) => None,
         };
         Ok((
             Done {
@@ -272,7 +274,7 @@ impl Shift {
 /// What an action did, for the decision log.
 struct Done {
     tone: Option<crate::scenario::Tone>,
-    node: Option<String>,
+    node: Option<std::sync::Arc<str>>,
     critical: bool,
     facts: Facts,
 }

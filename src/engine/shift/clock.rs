@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{EndReason, Happening, Sample, Shift};
+use super::{EndReason, Happening, Shift};
 use crate::engine::rules::{self, POINT};
 use crate::scenario::Minute;
 
@@ -208,6 +208,9 @@ impl Shift {
     }
 
     pub(super) fn fire_events(&mut self) {
+        // One handle for the whole pass: `apply` needs `self` mutably while
+        // it reads the event's effects.
+        let sc = Arc::clone(&self.sc);
         loop {
             let mut fired = false;
             for e in 0..self.events.len() {
@@ -218,7 +221,6 @@ impl Shift {
                 if state.fired || state.due.is_some_and(|d| d > self.now) {
                     continue;
                 }
-                let sc = Arc::clone(&self.sc);
                 if sc.events[e].when.as_ref().is_none_or(|c| self.holds(c)) {
                     self.events[e].fired = true;
                     self.apply(&sc.events[e].then);
@@ -250,16 +252,17 @@ impl Shift {
 
     pub(super) fn sample(&mut self) {
         let stress = self.stress();
-        let changed = self
-            .timeline
-            .last()
-            .is_none_or(|s| s.stress != stress || s.loyalty != self.loyalty);
+        let clients = self.loyalty.len();
+        let changed = match self.samples.last() {
+            None => true,
+            Some(&(_, last_stress)) => {
+                let last = &self.loyalty_samples[self.loyalty_samples.len() - clients..];
+                last_stress != stress || last != self.loyalty.as_slice()
+            }
+        };
         if changed {
-            self.timeline.push(Sample {
-                time: self.now,
-                stress,
-                loyalty: self.loyalty.clone(),
-            });
+            self.samples.push((self.now, stress));
+            self.loyalty_samples.extend_from_slice(&self.loyalty);
         }
     }
 }

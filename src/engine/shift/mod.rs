@@ -158,7 +158,12 @@ pub struct Shift {
     danger_minutes: u32,
     decisions: Vec<Decision>,
     answers: Vec<AnswerRecord>,
-    timeline: Vec<Sample>,
+    /// The timeline, flat: when and the stress of each sample, and the
+    /// loyalty of every client for each sample in one list (a sample's
+    /// clients are `loyalty_samples[k * clients..][..clients]`), so a
+    /// sample costs no allocation of its own.
+    samples: Vec<(Minute, i32)>,
+    loyalty_samples: Vec<i32>,
     hours_changes: Vec<HoursChange>,
     inbox: Vec<(Minute, String)>,
     happenings: Vec<Happening>,
@@ -262,7 +267,8 @@ impl Shift {
             danger_minutes: 0,
             decisions: Vec::new(),
             answers: Vec::new(),
-            timeline: Vec::new(),
+            samples: Vec::new(),
+            loyalty_samples: Vec::new(),
             hours_changes: Vec::new(),
             inbox: Vec::new(),
             happenings: Vec::new(),
@@ -366,8 +372,18 @@ impl Shift {
     pub fn decisions(&self) -> &[Decision] {
         &self.decisions
     }
-    pub fn timeline(&self) -> &[Sample] {
-        &self.timeline
+    /// Stress and every client's loyalty at each moment one changed.
+    pub fn timeline(&self) -> Vec<Sample> {
+        let clients = self.loyalty.len();
+        self.samples
+            .iter()
+            .enumerate()
+            .map(|(k, &(time, stress))| Sample {
+                time,
+                stress,
+                loyalty: self.loyalty_samples[k * clients..][..clients].to_vec(),
+            })
+            .collect()
     }
     /// What happened since the last call (or since the start).
     pub fn take_happenings(&mut self) -> Vec<Happening> {
@@ -418,7 +434,7 @@ impl Shift {
                 .collect(),
             decisions: self.decisions.clone(),
             answers: self.answers.clone(),
-            timeline: self.timeline.clone(),
+            timeline: self.timeline(),
             hours_changes: self.hours_changes.clone(),
         }
     }

@@ -10,7 +10,7 @@ use rand_chacha::rand_core::SeedableRng;
 use super::{Conversation, Happening, Shift, roll};
 use crate::engine::outcome::{AnswerRecord, Decision, DecisionKind, Facts};
 use crate::engine::rules;
-use crate::scenario::Tier;
+use crate::scenario::{NodeR, Tier};
 
 impl Shift {
     /// The choices of a conversation's node the trainee can pick now, as
@@ -18,18 +18,44 @@ impl Shift {
     /// constructive choice is hidden, never the last one left.
     pub fn offered_choices(&self, conversation: &Conversation) -> Vec<usize> {
         let node = &self.sc.dialogues[conversation.dialogue].nodes[conversation.node];
-        let mut offered: Vec<usize> = (0..node.choices.len())
-            .filter(|&i| node.choices[i].when.as_ref().is_none_or(|c| self.holds(c)))
-            .collect();
-        if self.in_danger_zone()
-            && offered.len() > 1
-            && let Some(pos) = offered
-                .iter()
-                .position(|&i| node.choices[i].tone.is_constructive())
-        {
-            offered.remove(pos);
+        let hidden = self.hidden_by_panic(node);
+        (0..node.choices.len())
+            .filter(|&i| self.condition_holds(node, i) && hidden != Some(i))
+            .collect()
+    }
+
+    /// Whether answer `choice` (0-based) is among the offered choices.
+    pub fn is_offered(&self, conversation: &Conversation, choice: usize) -> bool {
+        let node = &self.sc.dialogues[conversation.dialogue].nodes[conversation.node];
+        choice < node.choices.len()
+            && self.condition_holds(node, choice)
+            && self.hidden_by_panic(node) != Some(choice)
+    }
+
+    fn condition_holds(&self, node: &NodeR, choice: usize) -> bool {
+        node.choices[choice]
+            .when
+            .as_ref()
+            .is_none_or(|c| self.holds(c))
+    }
+
+    /// The answer panic hides: in the danger zone, the first constructive
+    /// answer whose condition holds, when more than one answer's does.
+    fn hidden_by_panic(&self, node: &NodeR) -> Option<usize> {
+        if !self.in_danger_zone() {
+            return None;
         }
-        offered
+        let mut holding = 0;
+        let mut first_constructive = None;
+        for i in 0..node.choices.len() {
+            if self.condition_holds(node, i) {
+                holding += 1;
+                if first_constructive.is_none() && node.choices[i].tone.is_constructive() {
+                    first_constructive = Some(i);
+                }
+            }
+        }
+        first_constructive.filter(|_| holding > 1)
     }
 
     /// The offered choices of a conversation in the order the game shows
@@ -121,7 +147,7 @@ impl Shift {
             time: self.now,
             kind: DecisionKind::Timeout {
                 dialogue: dialogue.id.clone(),
-                node: node.id.clone(),
+                node: node.id.to_string(),
             },
             tone: None,
             node: Some(node.id.clone()),

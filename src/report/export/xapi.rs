@@ -346,7 +346,9 @@ fn decision_statements(
                     .or_else(|| replayed.get(i).cloned().flatten());
                 let spec = model.and_then(|m| {
                     let dl = m.dialogues.iter().find(|dl| dl.id == *dialogue)?;
-                    dl.nodes.iter().find(|n| Some(&n.id) == node.as_ref())
+                    dl.nodes
+                        .iter()
+                        .find(|n| Some(n.id.as_str()) == node.as_deref())
                 });
                 if let Some(c) = spec.and_then(|n| n.choices.get(n.choice_index(choice)?)) {
                     ext.insert(x.ext("effects"), json!(c.effects));
