@@ -79,7 +79,8 @@ struct CriticalLine {
 struct HappeningLine {
     time: String,
     /// `notified`, `task_arrived`, `task_done`, `task_late`,
-    /// `dialogue_opened`, `timed_out`, `client_lost` or `shift_ended`.
+    /// `dialogue_opened`, `timed_out`, `client_lost`, `loyalty_changed` or
+    /// `shift_ended`.
     kind: &'static str,
     /// The task, dialogue or client id, or the end reason.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +129,11 @@ fn happening_line(sc: &Resolved, time: crate::scenario::Minute, h: &Happening) -
             "client_lost",
             Some(sc.clients[*c].id.clone()),
             format!("{} is lost", sc.clients[*c].name),
+        ),
+        Happening::LoyaltyChanged { client, by } => (
+            "loyalty_changed",
+            Some(sc.clients[*client].id.clone()),
+            format!("{} loyalty {by:+}", sc.clients[*client].name),
         ),
         Happening::ShiftEnded(r) => (
             "shift_ended",

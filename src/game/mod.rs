@@ -26,7 +26,7 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 pub use assets::{Catalogue, CatalogueEntry, ScenarioAsset};
-pub use play::{ActiveShift, Command, LastRun, MINUTES_PER_SECOND, Panel, Saved};
+pub use play::{ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Panel, Saved, ShiftCommand};
 pub use profiles::{Course, Profiles};
 pub use screens::{PickTrainee, Screen, Selected};
 pub use shot::{ShotRequest, ShotScreen};

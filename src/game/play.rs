@@ -14,7 +14,7 @@ use super::assets::{Catalogue, ScenarioChanged};
 use super::profiles::{Course, Profiles};
 use super::screens::Screen;
 use crate::engine::replay;
-use crate::engine::{Action, Outcome, Shift, TaskStatus};
+use crate::engine::{Action, Happening, Outcome, Shift, TaskStatus};
 use crate::report::RunRecord;
 use crate::scenario::{Loaded, Minute, Resolved, Stage, format_time};
 use crate::scoring::assess::{Assessment, assess};
@@ -26,7 +26,8 @@ pub const MINUTES_PER_SECOND: f64 = 0.9;
 pub const SPEEDS: [u32; 3] = [1, 2, 4];
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<Command>()
+    app.add_message::<ShiftCommand>()
+        .add_message::<Happened>()
         .add_systems(
             Update,
             (
@@ -151,7 +152,7 @@ impl LastRun {
 
 /// What the screens ask of the running shift.
 #[derive(Message, Debug, Clone, PartialEq)]
-pub enum Command {
+pub enum ShiftCommand {
     /// Start a shift of a scenario in the catalogue.
     Start {
         file: PathBuf,
@@ -174,6 +175,12 @@ pub enum Command {
     /// Keep playing the version already loaded.
     KeepPlaying,
 }
+
+/// Something the engine reports happened in the running shift (a task
+/// arrived, a client wrote, a loyalty moved), sent to the screens once, as
+/// it happens.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct Happened(pub Happening);
 
 /// Open tasks, soonest deadline first: the task board's rows.
 pub fn open_tasks(shift: &Shift) -> Vec<usize> {
@@ -216,11 +223,11 @@ pub fn ask_for_an_hour(shift: &Shift, task: usize) -> Action {
 fn read_keys(
     keys: Res<ButtonInput<KeyCode>>,
     active: Option<ResMut<ActiveShift>>,
-    mut out: MessageWriter<Command>,
+    mut out: MessageWriter<ShiftCommand>,
 ) {
     let Some(mut active) = active else { return };
     if keys.just_pressed(KeyCode::Space) {
-        out.write(Command::TogglePause);
+        out.write(ShiftCommand::TogglePause);
     }
     let faster = keys.any_just_pressed([KeyCode::Equal, KeyCode::NumpadAdd]);
     let slower = keys.any_just_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]);
@@ -231,7 +238,7 @@ fn read_keys(
         } else {
             i.saturating_sub(1)
         };
-        out.write(Command::SetSpeed(SPEEDS[i]));
+        out.write(ShiftCommand::SetSpeed(SPEEDS[i]));
     }
     if keys.just_pressed(KeyCode::Tab) {
         active.focus = match active.focus {
@@ -261,7 +268,7 @@ fn read_keys(
             let count = active.shift.conversations().len();
             active.conversation = step(active.conversation, count, up, down);
             if let Some(n) = digit.filter(|_| count > 0) {
-                out.write(Command::Answer {
+                out.write(ShiftCommand::Answer {
                     conversation: active.conversation,
                     n,
                 });
@@ -276,27 +283,27 @@ fn read_keys(
             if let Some(n) = digit
                 && let Some(&to) = task_options(&active.shift, task).get(n)
             {
-                out.write(Command::Act(give_task(&active.shift, task, to)));
+                out.write(ShiftCommand::Act(give_task(&active.shift, task, to)));
             }
             if keys.just_pressed(KeyCode::KeyM) {
-                out.write(Command::Act(ask_for_an_hour(&active.shift, task)));
+                out.write(ShiftCommand::Act(ask_for_an_hour(&active.shift, task)));
             }
             if keys.just_pressed(KeyCode::KeyD) {
-                out.write(Command::Act(Action::Drop {
+                out.write(ShiftCommand::Act(Action::Drop {
                     task: active.shift.scenario().tasks[task].id.clone(),
                 }));
             }
         }
     }
     if keys.just_pressed(KeyCode::KeyB) {
-        out.write(Command::Act(Action::TakeBreak {
+        out.write(ShiftCommand::Act(Action::TakeBreak {
             minutes: crate::engine::rules::SHORT_BREAK,
         }));
     }
     if keys.just_pressed(KeyCode::KeyO)
         && let Some(&d) = active.shift.offered_initiatives().first()
     {
-        out.write(Command::Act(Action::Open {
+        out.write(ShiftCommand::Act(Action::Open {
             dialogue: active.shift.scenario().dialogues[d].id.clone(),
         }));
     }
@@ -317,7 +324,7 @@ fn step(current: usize, len: usize, up: bool, down: bool) -> usize {
 
 fn apply_commands(
     mut commands: Commands,
-    mut incoming: MessageReader<Command>,
+    mut incoming: MessageReader<ShiftCommand>,
     catalogue: Res<Catalogue>,
     active: Option<ResMut<ActiveShift>>,
     mut time: ResMut<Time<Virtual>>,
@@ -328,7 +335,7 @@ fn apply_commands(
     let mut active = active;
     for command in incoming.read() {
         match command {
-            Command::Start { file, seed } => {
+            ShiftCommand::Start { file, seed } => {
                 let Some((loaded, resolved)) = catalogue
                     .find(file)
                     .and_then(|e| e.loaded.as_ref())
@@ -361,14 +368,14 @@ fn apply_commands(
 
 fn apply_to_shift(
     active: &mut ActiveShift,
-    command: &Command,
+    command: &ShiftCommand,
     catalogue: &Catalogue,
     time: &mut Time<Virtual>,
 ) {
     let refused = |e: crate::engine::ActError| Some(format!("Cannot do that: {e}."));
     match command {
-        Command::Start { .. } => {}
-        Command::Answer { conversation, n } => {
+        ShiftCommand::Start { .. } => {}
+        ShiftCommand::Answer { conversation, n } => {
             let Some(c) = active.shift.conversations().get(*conversation).cloned() else {
                 return;
             };
@@ -383,10 +390,10 @@ fn apply_to_shift(
             };
             active.notice = active.shift.act(action).err().and_then(refused);
         }
-        Command::Act(action) => {
+        ShiftCommand::Act(action) => {
             active.notice = active.shift.act(action.clone()).err().and_then(refused);
         }
-        Command::TogglePause => {
+        ShiftCommand::TogglePause => {
             active.paused = !active.paused;
             if active.paused {
                 time.pause();
@@ -394,12 +401,12 @@ fn apply_to_shift(
                 time.unpause();
             }
         }
-        Command::SetSpeed(s) => {
+        ShiftCommand::SetSpeed(s) => {
             active.speed = *s;
             time.set_relative_speed(*s as f32);
         }
-        Command::KeepPlaying => active.changed_on_disk = false,
-        Command::Restart | Command::Replay => {
+        ShiftCommand::KeepPlaying => active.changed_on_disk = false,
+        ShiftCommand::Restart | ShiftCommand::Replay => {
             let Some((loaded, resolved)) = catalogue
                 .find(&active.file)
                 .and_then(|e| e.loaded.as_ref())
@@ -412,7 +419,7 @@ fn apply_to_shift(
                 return;
             };
             let seed = active.shift.seed();
-            if *command == Command::Restart {
+            if *command == ShiftCommand::Restart {
                 let speed = active.speed;
                 *active = ActiveShift::new(active.file.clone(), loaded, resolved, seed);
                 active.speed = speed;
@@ -422,6 +429,8 @@ fn apply_to_shift(
             let replayed = replay(resolved, seed, active.shift.decisions(), active.shift.now());
             let problem = replayed.refused.map(|(_, e)| e);
             active.shift = replayed.shift;
+            // The trainee saw all of it the first time.
+            active.shift.take_happenings();
             active.loaded = loaded;
             active.changed_on_disk = false;
             active.notice =
@@ -451,6 +460,7 @@ fn run_clock(
     mut profiles: ResMut<Profiles>,
     course: Res<Course>,
     mut next: ResMut<NextState<Screen>>,
+    mut happened: MessageWriter<Happened>,
 ) {
     let Some(mut active) = active else { return };
     if !active.paused {
@@ -458,9 +468,14 @@ fn run_clock(
     }
     let start = active.shift.scenario().start;
     let target = start + active.clock.floor() as Minute;
-    if target > active.shift.now() {
-        active.shift.advance_to(target);
-    }
+    let mut news = if target > active.shift.now() {
+        active.shift.advance_to(target)
+    } else {
+        Vec::new()
+    };
+    // What this frame's actions set off, even while the clock is paused.
+    news.extend(active.shift.take_happenings());
+    happened.write_batch(news.into_iter().map(Happened));
     if active.shift.is_over() {
         let scenario = active.shift.scenario_arc();
         let outcome = active.shift.outcome();

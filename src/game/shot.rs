@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::winit::WinitSettings;
@@ -82,18 +83,23 @@ pub(super) fn plugin(request: ShotRequest) -> impl Fn(&mut App) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The game's state the screenshot is set up in.
+#[derive(SystemParam)]
+struct Game<'w> {
+    catalogue: ResMut<'w, Catalogue>,
+    profiles: ResMut<'w, Profiles>,
+    course: ResMut<'w, Course>,
+    selected: ResMut<'w, Selected>,
+    next: ResMut<'w, NextState<Screen>>,
+}
+
 fn drive(
     mut commands: Commands,
     request: Res<ShotRequest>,
     config: Res<GameConfig>,
     mut progress: ResMut<Progress>,
     real: Res<Time<Real>>,
-    mut catalogue: ResMut<Catalogue>,
-    mut profiles: ResMut<Profiles>,
-    mut course: ResMut<Course>,
-    mut selected: ResMut<Selected>,
-    mut next: ResMut<NextState<Screen>>,
+    mut game: Game,
     mut exit: MessageWriter<AppExit>,
 ) {
     progress.frames += 1;
@@ -103,18 +109,11 @@ fn drive(
         return;
     }
     if progress.ready_at.is_none() {
-        if !catalogue.is_ready() {
+        if !game.catalogue.is_ready() {
             return;
         }
-        match set_up(
-            &request,
-            &config,
-            &mut commands,
-            &mut catalogue,
-            (&mut profiles, &mut course),
-            &mut selected,
-        ) {
-            Ok(screen) => next.set(screen),
+        match set_up(&request, &config, &mut commands, &mut game) {
+            Ok(screen) => game.next.set(screen),
             Err(e) => {
                 error!("{e}");
                 exit.write(AppExit::from_code(2));
@@ -154,10 +153,15 @@ fn set_up(
     request: &ShotRequest,
     config: &GameConfig,
     commands: &mut Commands,
-    catalogue: &mut Catalogue,
-    (profiles, course): (&mut Profiles, &mut Course),
-    selected: &mut Selected,
+    game: &mut Game,
 ) -> Result<Screen, String> {
+    let Game {
+        catalogue,
+        profiles,
+        course,
+        selected,
+        ..
+    } = game;
     course.rebuild(catalogue, &config.scenarios);
     profiles.refresh(course.career());
     if let Some(name) = &request.trainee {

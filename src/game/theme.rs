@@ -37,3 +37,6 @@ fn apply_theme(mut contexts: EguiContexts) -> Result {
     ctx.set_global_style(style);
     Ok(())
 }
+
+/// The frame around the panel the keys act on, and what is selected in it.
+pub const FOCUS: egui::Color32 = egui::Color32::from_rgb(0x4a, 0x9e, 0xe8);

@@ -84,3 +84,123 @@ pub fn hours(h: f64) -> String {
         format!("{h:.1} h")
     }
 }
+
+/// Minutes as `H:MM`.
+pub fn h_mm(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A frame filling the panel, bright when the number keys act on it.
+pub fn focus_frame<R>(
+    ui: &mut egui::Ui,
+    focused: bool,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> egui::InnerResponse<R> {
+    let stroke = if focused {
+        egui::Stroke::new(2.0, theme::FOCUS)
+    } else {
+        egui::Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color)
+    };
+    egui::Frame::new()
+        .inner_margin(egui::Margin::same(10))
+        .corner_radius(6)
+        .stroke(stroke)
+        .show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            add(ui)
+        })
+}
+
+/// The key hint at the right of a panel's heading.
+pub fn focus_hint(ui: &mut egui::Ui, focused: bool, keys: &str, switch: &str, unfocused: &str) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if focused {
+            ui.label(egui::RichText::new(switch).small().color(theme::FOCUS));
+            ui.label(egui::RichText::new(keys).small().color(theme::FOCUS));
+        } else {
+            hint(ui, unfocused);
+        }
+    });
+}
+
+/// A fixed-width cell of a table row, `top` pixels down from the row's top.
+pub fn cell<R>(ui: &mut egui::Ui, width: f32, top: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, 0.0),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_width(width);
+            ui.add_space(top);
+            add(ui)
+        },
+    )
+    .inner
+}
+
+/// How a [`clickable`] block looks when the pointer is not on it.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Look {
+    Plain,
+    /// A faint fill, so it reads as something to click.
+    Button,
+    Selected,
+}
+
+/// A block that reacts to the pointer as a whole, highlighted when selected
+/// or hovered. Buttons inside it stay on top and keep their own clicks.
+pub fn clickable(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    look: Look,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    let background = ui.painter().add(egui::Shape::Noop);
+    let response = ui
+        .scope_builder(
+            egui::UiBuilder::new()
+                .id_salt(id)
+                .sense(egui::Sense::click()),
+            |ui| {
+                egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(6, 4))
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        add(ui);
+                    });
+            },
+        )
+        .response;
+    let fill = match look {
+        Look::Selected => Some(theme::FOCUS.gamma_multiply(0.25)),
+        _ if response.hovered() => Some(ui.visuals().widgets.hovered.weak_bg_fill),
+        Look::Button => Some(ui.visuals().widgets.inactive.weak_bg_fill),
+        Look::Plain => None,
+    };
+    if let Some(fill) = fill {
+        ui.painter()
+            .set(background, egui::Shape::rect_filled(response.rect, 4, fill));
+    }
+    response
+}
+
+/// The primary button went down and up inside `rect` this frame.
+pub fn clicked_in(ui: &egui::Ui, rect: egui::Rect) -> bool {
+    ui.input(|i| i.pointer.primary_clicked()) && ui.rect_contains_pointer(rect)
+}
+
+/// A question in the middle of the screen, with room around its words.
+pub fn modal(ctx: &egui::Context, id: &'static str) -> egui::Modal {
+    egui::Modal::new(egui::Id::new(id))
+        .frame(egui::Frame::window(&ctx.global_style()).inner_margin(egui::Margin::same(18)))
+}
+
+/// Darkens the screen behind a question. The modal's own backdrop does not
+/// cover the panels, which are drawn on the background layer.
+pub fn dim(ctx: &egui::Context) {
+    let layer = egui::LayerId::new(egui::Order::Middle, egui::Id::new("shift-dim"));
+    ctx.layer_painter(layer).rect_filled(
+        ctx.content_rect(),
+        0,
+        egui::Color32::from_black_alpha(150),
+    );
+}

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use kam_trainer::engine::policy::{Policy, autoplay};
 use kam_trainer::engine::script::{parse_script, run_script};
-use kam_trainer::engine::{ActError, Action, EndReason, Shift, TaskStatus, Worker};
+use kam_trainer::engine::{ActError, Action, EndReason, Happening, Shift, TaskStatus, Worker};
 
 use crate::common::{fnv1a, reference, root, small};
 
@@ -62,6 +62,34 @@ fn a_colleague_without_hours_misses_the_deadline_and_the_client_pays() {
     assert_eq!(out.tasks[0].done_at, None);
     // on_late -7 and the automatic High-priority loss of 3.
     assert_eq!(out.clients[0].loyalty, 50 - 7 - 3);
+}
+
+#[test]
+fn each_loyalty_change_is_reported_once_with_what_it_really_moved() {
+    // Late costs 7 and 3 more for High priority; events then push past 100.
+    let events = r#"(at: "09:00", then: [AddTask("banner")]),
+        (at: "12:30", then: [LoyaltyOf("shop", 40)]), (at: "12:40", then: [LoyaltyOf("shop", 40)])"#;
+    let mut shift = Shift::from_resolved(small("0", BANNER, events, ""), 1);
+    let mut moves = Vec::new();
+    for minute in [10 * 60, 12 * 60 + 35, 13 * 60] {
+        moves.extend(
+            shift
+                .advance_to(minute)
+                .into_iter()
+                .filter_map(|h| match h {
+                    Happening::LoyaltyChanged { client, by } => Some((client, by)),
+                    _ => None,
+                }),
+        );
+    }
+    // 50 - 3 (High priority, late) - 7 (its on_late) = 40, + 40 = 80,
+    // then only 20 more to the ceiling.
+    assert_eq!(moves, [(0, -3), (0, -7), (0, 40), (0, 20)]);
+    assert_eq!(shift.loyalty(0), 100);
+    assert!(
+        shift.take_happenings().is_empty(),
+        "each is handed out once"
+    );
 }
 
 #[test]

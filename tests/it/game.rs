@@ -12,11 +12,11 @@ use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use kam_trainer::career::Store;
 use kam_trainer::career::ladder::Career;
-use kam_trainer::engine::DecisionKind;
 use kam_trainer::engine::script::run_script;
+use kam_trainer::engine::{DecisionKind, Happening, TaskStatus};
 use kam_trainer::game::{
-    ActiveShift, Catalogue, Command, Course, GameConfig, GamePlugin, LastRun, PickTrainee,
-    Profiles, Saved, Screen,
+    ActiveShift, Catalogue, Course, GameConfig, GamePlugin, Happened, LastRun, PickTrainee,
+    Profiles, Saved, Screen, ShiftCommand,
 };
 use kam_trainer::scenario::Stage;
 use kam_trainer::scoring::assess::assess;
@@ -100,7 +100,7 @@ impl Game {
         }
     }
 
-    fn send(&mut self, command: Command) {
+    fn send(&mut self, command: ShiftCommand) {
         self.app.world_mut().write_message(command);
         self.app.update();
     }
@@ -144,7 +144,7 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
         Some("Anna")
     );
 
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "reference.ron".into(),
         seed: 7,
     });
@@ -204,7 +204,7 @@ fn a_shift_starts_at_the_speed_chosen_in_settings() {
         &[("reference.ron", &scenario("reference-late-shipment.ron"))],
         &[("settings.json", r#"{"text_scale": 100, "start_speed": 4}"#)],
     );
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "reference.ron".into(),
         seed: 3,
     });
@@ -223,7 +223,7 @@ fn a_shift_starts_at_the_speed_chosen_in_settings() {
 #[test]
 fn space_pauses_the_clock() {
     let mut game = Game::new(&[("reference.ron", &scenario("reference-late-shipment.ron"))]);
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "reference.ron".into(),
         seed: 1,
     });
@@ -264,7 +264,7 @@ fn a_broken_scenario_is_listed_with_its_errors_and_cannot_start() {
     let (ok, diagnostics) = status("broken.ron");
     assert!(!ok);
     assert!(diagnostics.contains("KAM0012"), "{diagnostics}");
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "broken.ron".into(),
         seed: 1,
     });
@@ -276,7 +276,7 @@ fn a_broken_scenario_is_listed_with_its_errors_and_cannot_start() {
 #[test]
 fn replaying_on_a_changed_scenario_keeps_the_decisions() {
     let mut game = Game::new(&[("reference.ron", &scenario("reference-late-shipment.ron"))]);
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "reference.ron".into(),
         seed: 3,
     });
@@ -288,10 +288,10 @@ fn replaying_on_a_changed_scenario_keeps_the_decisions() {
     game.press(KeyCode::Space);
     let before: Vec<_> = game.shift().shift.decisions().to_vec();
     let now = game.shift().shift.now();
-    game.send(Command::Replay);
+    game.send(ShiftCommand::Replay);
     assert_eq!(game.shift().shift.decisions(), &before[..]);
     assert_eq!(game.shift().shift.now(), now);
-    game.send(Command::Restart);
+    game.send(ShiftCommand::Restart);
     assert!(game.shift().shift.decisions().is_empty());
 }
 
@@ -319,7 +319,7 @@ fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
             DecisionKind::Timeout { .. } => None,
         })
         .collect();
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: file.into(),
         seed: plan.seed,
     });
@@ -336,12 +336,12 @@ fn play_winning_plan(game: &mut Game, file: &str, plans: &Path) {
         }
         game.app
             .world_mut()
-            .write_message(Command::Act(action.clone()));
+            .write_message(ShiftCommand::Act(action.clone()));
         // Actions at the same minute go in the same frame.
         while let Some((_, same)) = steps.next_if(|(t, _)| t == at) {
             game.app
                 .world_mut()
-                .write_message(Command::Act(same.clone()));
+                .write_message(ShiftCommand::Act(same.clone()));
         }
         game.app.update();
         assert_eq!(
@@ -435,7 +435,7 @@ fn the_trainee_opens_an_offered_conversation_with_o_and_answers_by_what_is_shown
         .world_mut()
         .write_message(PickTrainee("Ира".into()));
     game.app.update();
-    game.send(Command::Start {
+    game.send(ShiftCommand::Start {
         file: "initiative.ron".into(),
         seed: 4,
     });
@@ -478,4 +478,69 @@ fn the_trainee_opens_an_offered_conversation_with_o_and_answers_by_what_is_shown
         })
     );
     assert!(game.shift().shift.conversations().is_empty());
+}
+
+/// Every happening a screen was sent, in order.
+#[derive(Resource, Default)]
+struct Seen(Vec<Happening>);
+
+fn collect(mut happened: MessageReader<Happened>, mut seen: ResMut<Seen>) {
+    seen.0.extend(happened.read().map(|Happened(h)| h.clone()));
+}
+
+#[test]
+fn what_the_engine_reports_reaches_the_screens_once_each() {
+    let mut game = Game::new(&[("reference.ron", &scenario("reference-late-shipment.ron"))]);
+    game.app
+        .init_resource::<Seen>()
+        .add_systems(Update, collect);
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Anna".into()));
+    game.app.update();
+    game.send(ShiftCommand::Start {
+        file: "reference.ron".into(),
+        seed: 3,
+    });
+    game.app.update();
+    let clients = game.shift().shift.scenario().clients.len();
+    let before: Vec<i32> = (0..clients)
+        .map(|c| game.shift().shift.loyalty(c))
+        .collect();
+    // Answer whoever asks first with the first answer shown, for a few
+    // hours of the shift (nine shift minutes a frame).
+    for _ in 0..24 {
+        if !game.shift().shift.conversations().is_empty() {
+            game.send(ShiftCommand::Answer {
+                conversation: 0,
+                n: 0,
+            });
+        }
+        game.app.update();
+        assert_eq!(game.screen(), Screen::Shift);
+    }
+    let shift = &game.shift().shift;
+    let seen = &game.app.world().resource::<Seen>().0;
+    assert!(!shift.decisions().is_empty());
+    let mut moved = 0;
+    for (c, &was) in before.iter().enumerate() {
+        let by: i32 = seen
+            .iter()
+            .filter_map(|h| match h {
+                Happening::LoyaltyChanged { client, by } if *client == c => Some(*by),
+                _ => None,
+            })
+            .sum();
+        moved += by.abs();
+        assert_eq!(was + by, shift.loyalty(c), "client {c}");
+    }
+    assert!(moved > 0, "the answers moved no loyalty: {seen:?}");
+    let arrived = (0..shift.scenario().tasks.len())
+        .filter(|&t| shift.task_status(t) != TaskStatus::NotArrived)
+        .count();
+    let arrivals = seen
+        .iter()
+        .filter(|h| matches!(h, Happening::TaskArrived(_)))
+        .count();
+    assert_eq!(arrivals, arrived);
 }

@@ -74,7 +74,12 @@ impl Shift {
         if self.lost_at[client].is_some() || delta == 0 {
             return;
         }
-        self.loyalty[client] = (self.loyalty[client] + delta).clamp(0, 100);
+        let before = self.loyalty[client];
+        self.loyalty[client] = (before + delta).clamp(0, 100);
+        let by = self.loyalty[client] - before;
+        if by != 0 {
+            self.happen(Happening::LoyaltyChanged { client, by });
+        }
         if self.loyalty[client] < self.sc.clients[client].churn_below {
             self.lose_client(client);
         }

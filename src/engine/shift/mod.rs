@@ -40,6 +40,11 @@ pub enum Happening {
     /// A reply timer ran out on this dialogue.
     TimedOut(usize),
     ClientLost(usize),
+    /// A client's loyalty moved `by` points (after the 0–100 bounds).
+    LoyaltyChanged {
+        client: usize,
+        by: i32,
+    },
     ShiftEnded(EndReason),
 }
 

@@ -10,7 +10,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::{Screen, Selected};
 use crate::game::assets::Catalogue;
-use crate::game::play::Command;
+use crate::game::play::ShiftCommand;
 use crate::game::{theme, ui};
 use crate::scenario::{Loaded, Resolved, Scenario, Segment, Tier, format_time};
 
@@ -67,7 +67,7 @@ fn draw(
     catalogue: Res<Catalogue>,
     selected: Res<Selected>,
     mut field: ResMut<SeedField>,
-    mut commands: MessageWriter<Command>,
+    mut commands: MessageWriter<ShiftCommand>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let file = selected.0.clone();
@@ -193,7 +193,7 @@ fn draw(
         && playable.is_some()
         && let (Some(file), Some(seed)) = (file, seed)
     {
-        commands.write(Command::Start { file, seed });
+        commands.write(ShiftCommand::Start { file, seed });
     }
     Ok(())
 }

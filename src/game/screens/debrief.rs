@@ -5,6 +5,7 @@
 //! read from the engine's `Outcome` and scoring's `Assessment`; nothing is
 //! computed here but the drawing.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{
@@ -17,7 +18,7 @@ use super::briefing::wall_clock_seed;
 use crate::engine::rules::DANGER_ZONE;
 use crate::engine::{Action, Decision, DecisionKind, EndReason, Outcome, Sample};
 use crate::game::export::export_runs;
-use crate::game::play::{Command, LastRun, Saved};
+use crate::game::play::{LastRun, Saved, ShiftCommand};
 use crate::game::profiles::{Course, Profiles};
 use crate::game::{theme, ui};
 use crate::scenario::{Minute, Resolved, format_time};
@@ -45,17 +46,26 @@ const CHART_HEIGHT: f32 = 230.0;
 #[derive(Default)]
 struct Exported(Option<Result<String, String>>);
 
-#[allow(clippy::too_many_arguments)]
+/// Where the run is kept: the trainees' profiles, under the course's rules.
+#[derive(SystemParam)]
+struct Store<'w> {
+    profiles: ResMut<'w, Profiles>,
+    course: Res<'w, Course>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     keys: Res<ButtonInput<KeyCode>>,
     last: Option<ResMut<LastRun>>,
-    mut profiles: ResMut<Profiles>,
-    course: Res<Course>,
+    store: Store,
     mut exported: Local<Exported>,
-    mut commands: MessageWriter<Command>,
+    mut commands: MessageWriter<ShiftCommand>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
+    let Store {
+        mut profiles,
+        course,
+    } = store;
     let ctx = contexts.ctx_mut()?;
     let mut root = ui::root(ctx);
     let Some(mut run) = last else {
@@ -197,7 +207,7 @@ fn draw(
         } else {
             wall_clock_seed()
         };
-        commands.write(Command::Start {
+        commands.write(ShiftCommand::Start {
             file: run.file.clone(),
             seed,
         });

@@ -14,19 +14,21 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, Selected, SettingsReturn};
+use super::{Navigate, Screen, Selected, Trainees};
 use crate::career::ladder::{Career, best_runs};
 use crate::game::assets::{Catalogue, CatalogueEntry};
-use crate::game::profiles::{Course, Profiles};
 use crate::game::{GameConfig, theme, ui};
 use crate::report::RunRecord;
 use crate::scenario::Stage;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<OpenProblems>()
+        .init_resource::<ScrollToCursor>()
+        .add_systems(Update, read_keys.run_if(in_state(Screen::List)))
         .add_systems(EguiPrimaryContextPass, draw.run_if(in_state(Screen::List)));
 }
 
@@ -39,6 +41,11 @@ impl OpenProblems {
     fn is_open(&self, entry: &CatalogueEntry, ladder: &Ladder) -> bool {
         let broken = matches!(Status::of(entry, ladder), Status::Broken { .. });
         self.0.get(&entry.file).copied().unwrap_or(broken)
+    }
+
+    fn toggle(&mut self, entry: &CatalogueEntry, ladder: &Ladder) {
+        let was = self.is_open(entry, ladder);
+        self.0.insert(entry.file.clone(), !was);
     }
 }
 
@@ -152,84 +159,133 @@ fn shown(catalogue: &Catalogue, career: &Career) -> Vec<(Group, usize)> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw(
-    mut contexts: EguiContexts,
-    keys: Res<ButtonInput<KeyCode>>,
-    catalogue: Res<Catalogue>,
-    config: Res<GameConfig>,
-    profiles: Res<Profiles>,
-    course: Res<Course>,
-    mut selected: ResMut<Selected>,
-    mut open: ResMut<OpenProblems>,
-    mut settings_return: ResMut<SettingsReturn>,
-    mut next: ResMut<NextState<Screen>>,
-) -> Result {
-    let ladder = Ladder {
-        career: course.career(),
-        stage: profiles.stage(),
-        runs: profiles.runs(),
-        best: best_runs(profiles.runs()),
-    };
-    let order = shown(&catalogue, ladder.career);
-    let files: Vec<&PathBuf> = order
-        .iter()
-        .map(|&(_, i)| &catalogue.entries[i].file)
-        .collect();
-    let mut cursor = selected
-        .0
-        .as_ref()
-        .and_then(|s| files.iter().position(|f| *f == s));
-    if cursor.is_none() && !files.is_empty() {
-        // Start on the first playable scenario, else on the first file.
-        cursor = Some(
-            order
-                .iter()
-                .position(|&(_, i)| Status::of(&catalogue.entries[i], &ladder) == Status::Ready)
-                .unwrap_or(0),
-        );
-    }
-    let mut moved = false;
-    if let Some(c) = cursor {
-        let up = keys.just_pressed(KeyCode::ArrowUp);
-        let down = keys.just_pressed(KeyCode::ArrowDown);
-        let to = match (up, down) {
-            (true, false) => c.saturating_sub(1),
-            (false, true) => (c + 1).min(files.len() - 1),
-            _ => c,
+/// The list as it stands this frame: the trainee's place on the ladder and
+/// the files in the order shown.
+struct Shown<'a> {
+    ladder: Ladder<'a>,
+    order: Vec<(Group, usize)>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(catalogue: &Catalogue, trainees: &'a Trainees) -> Shown<'a> {
+        let profiles = &trainees.profiles;
+        let ladder = Ladder {
+            career: trainees.course.career(),
+            stage: profiles.stage(),
+            runs: profiles.runs(),
+            best: best_runs(profiles.runs()),
         };
-        moved = to != c;
-        cursor = Some(to);
-    }
-    let current = cursor.map(|c| files[c].clone());
-    if selected.0 != current {
-        selected.0 = current.clone();
+        let order = shown(catalogue, ladder.career);
+        Shown { ladder, order }
     }
 
-    // What a click or a key asks for, done after drawing.
-    let mut open_briefing: Option<PathBuf> = None;
-    let mut toggle_problems: Option<PathBuf> = None;
-    let mut go_settings = keys.just_pressed(KeyCode::KeyS);
-    let mut change_trainee = false;
-    if let Some(c) = cursor {
-        let entry = &catalogue.entries[order[c].1];
+    fn entry<'c>(&self, catalogue: &'c Catalogue, pos: usize) -> &'c CatalogueEntry {
+        &catalogue.entries[self.order[pos].1]
+    }
+
+    /// The row of the selected file; when none is selected (or it is gone),
+    /// the first playable scenario, else the first file.
+    fn cursor(&self, catalogue: &Catalogue, selected: &Selected) -> Option<usize> {
+        let at = selected.0.as_ref().and_then(|s| {
+            (0..self.order.len()).position(|pos| self.entry(catalogue, pos).file == *s)
+        });
+        at.or_else(|| {
+            (!self.order.is_empty()).then(|| {
+                (0..self.order.len())
+                    .position(|pos| {
+                        Status::of(self.entry(catalogue, pos), &self.ladder) == Status::Ready
+                    })
+                    .unwrap_or(0)
+            })
+        })
+    }
+}
+
+/// The cursor moved by a key: its card is scrolled into view when drawn.
+#[derive(Resource, Default)]
+struct ScrollToCursor(bool);
+
+/// The list's cursor: the selected file, and whether to scroll to it.
+#[derive(SystemParam)]
+struct Cursor<'w> {
+    selected: ResMut<'w, Selected>,
+    scroll: ResMut<'w, ScrollToCursor>,
+}
+
+/// Up/Down move the cursor; Enter opens a playable scenario's briefing or
+/// a broken file's problems; D shows or hides a file's problems; S opens
+/// the settings. (Esc, back to the trainees, is the screens' own.)
+fn read_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    catalogue: Res<Catalogue>,
+    trainees: Trainees,
+    cursor: Cursor,
+    mut open: ResMut<OpenProblems>,
+    mut go: Navigate,
+) {
+    let Cursor {
+        mut selected,
+        mut scroll,
+    } = cursor;
+    let shown = Shown::new(&catalogue, &trainees);
+    if let Some(c) = shown.cursor(&catalogue, &selected) {
+        let to = match (
+            keys.just_pressed(KeyCode::ArrowUp),
+            keys.just_pressed(KeyCode::ArrowDown),
+        ) {
+            (true, false) => c.saturating_sub(1),
+            (false, true) => (c + 1).min(shown.order.len() - 1),
+            _ => c,
+        };
+        scroll.0 |= to != c;
+        let entry = shown.entry(&catalogue, to);
+        if selected.0.as_ref() != Some(&entry.file) {
+            selected.0 = Some(entry.file.clone());
+        }
         let has_problems = entry
             .loaded
             .as_ref()
             .is_some_and(|l| !l.diagnostics.is_empty());
-        match Status::of(entry, &ladder) {
-            Status::Ready if keys.just_pressed(KeyCode::Enter) => {
-                open_briefing = Some(entry.file.clone())
-            }
-            Status::Broken { .. } if keys.just_pressed(KeyCode::Enter) => {
-                toggle_problems = Some(entry.file.clone())
+        let enter = keys.just_pressed(KeyCode::Enter);
+        match Status::of(entry, &shown.ladder) {
+            Status::Ready if enter => return go.to(Screen::Briefing),
+            Status::Broken { .. } if enter => open.toggle(entry, &shown.ladder),
+            _ if has_problems && keys.just_pressed(KeyCode::KeyD) => {
+                open.toggle(entry, &shown.ladder)
             }
             _ => {}
         }
-        if has_problems && keys.just_pressed(KeyCode::KeyD) {
-            toggle_problems = Some(entry.file.clone());
-        }
     }
+    if keys.just_pressed(KeyCode::KeyS) {
+        go.open_settings(Screen::List);
+    }
+}
+
+/// Draws the list; clicks do what the keys do.
+fn draw(
+    mut contexts: EguiContexts,
+    catalogue: Res<Catalogue>,
+    config: Res<GameConfig>,
+    trainees: Trainees,
+    cursor: Cursor,
+    mut open: ResMut<OpenProblems>,
+    mut go: Navigate,
+) -> Result {
+    let Cursor {
+        mut selected,
+        mut scroll,
+    } = cursor;
+    let shown = Shown::new(&catalogue, &trainees);
+    let (ladder, order) = (&shown.ladder, &shown.order);
+    let (profiles, course) = (&trainees.profiles, &trainees.course);
+    let cursor = shown.cursor(&catalogue, &selected);
+    let moved = std::mem::take(&mut scroll.0);
+
+    // What a click asks for, done after drawing.
+    let mut open_briefing: Option<PathBuf> = None;
+    let mut toggle_problems: Option<PathBuf> = None;
+    let mut go_settings = false;
+    let mut change_trainee = false;
 
     let ctx = contexts.ctx_mut()?;
     let mut root = ui::root(ctx);
@@ -326,21 +382,21 @@ fn draw(
                     if members.is_empty() && !matches!(group, Group::Stage(_)) {
                         continue;
                     }
-                    group_heading(ui, group, members.is_empty(), &ladder);
+                    group_heading(ui, group, members.is_empty(), ladder);
                     for pos in members {
                         let entry = &catalogue.entries[order[pos].1];
                         let is_selected = cursor == Some(pos);
-                        let unfolded = open.is_open(entry, &ladder);
-                        let shown = entry_card(ui, entry, is_selected, unfolded, &ladder);
+                        let unfolded = open.is_open(entry, ladder);
+                        let card = entry_card(ui, entry, is_selected, unfolded, ladder);
                         if is_selected && moved {
-                            shown.card.scroll_to_me(None);
+                            card.card.scroll_to_me(None);
                         }
-                        if shown.toggled {
+                        if card.toggled {
                             toggle_problems = Some(entry.file.clone());
                         }
-                        if shown.card.clicked() {
+                        if card.card.clicked() {
                             selected.0 = Some(entry.file.clone());
-                            if Status::of(entry, &ladder) == Status::Ready {
+                            if Status::of(entry, ladder) == Status::Ready {
                                 open_briefing = Some(entry.file.clone());
                             }
                         }
@@ -353,17 +409,15 @@ fn draw(
     if let Some(file) = toggle_problems
         && let Some(entry) = catalogue.find(&file)
     {
-        let was = open.is_open(entry, &ladder);
-        open.0.insert(file, !was);
+        open.toggle(entry, ladder);
     }
     if let Some(file) = open_briefing {
         selected.0 = Some(file);
-        next.set(Screen::Briefing);
+        go.to(Screen::Briefing);
     } else if go_settings {
-        settings_return.0 = Screen::List;
-        next.set(Screen::Settings);
+        go.open_settings(Screen::List);
     } else if change_trainee {
-        next.set(Screen::Profile);
+        go.to(Screen::Profile);
     }
     Ok(())
 }

@@ -10,7 +10,10 @@ mod shift;
 
 use std::path::PathBuf;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+
+use super::profiles::{Course, Profiles};
 
 pub use profile::PickTrainee;
 pub use settings::Settings;
@@ -67,6 +70,33 @@ pub struct Selected(pub Option<PathBuf>);
 /// The screen the settings return to.
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub struct SettingsReturn(pub Screen);
+
+/// Moving between screens: the next one, and where the settings screen
+/// comes back to.
+#[derive(SystemParam)]
+pub struct Navigate<'w> {
+    next: ResMut<'w, NextState<Screen>>,
+    settings_return: ResMut<'w, SettingsReturn>,
+}
+
+impl Navigate<'_> {
+    pub fn to(&mut self, screen: Screen) {
+        self.next.set(screen);
+    }
+
+    /// Opens the settings; leaving them comes back to `from`.
+    pub fn open_settings(&mut self, from: Screen) {
+        self.settings_return.0 = from;
+        self.next.set(Screen::Settings);
+    }
+}
+
+/// The trainees' profiles and the course they follow, to read.
+#[derive(SystemParam)]
+pub struct Trainees<'w> {
+    pub profiles: Res<'w, Profiles>,
+    pub course: Res<'w, Course>,
+}
 
 fn go_back(
     keys: Res<ButtonInput<KeyCode>>,

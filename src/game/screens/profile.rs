@@ -6,7 +6,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, SettingsReturn};
+use super::{Navigate, Screen, Trainees};
 use crate::game::export::export_runs;
 use crate::game::profiles::{Course, Profiles};
 use crate::game::{theme, ui};
@@ -52,17 +52,15 @@ fn pick(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
-    profiles: Res<Profiles>,
-    course: Res<Course>,
+    trainees: Trainees,
     mut field: ResMut<NameField>,
     mut picks: MessageWriter<PickTrainee>,
-    mut next: ResMut<NextState<Screen>>,
-    mut settings_return: ResMut<SettingsReturn>,
+    mut go: Navigate,
     mut exit: MessageWriter<AppExit>,
 ) -> Result {
+    let (profiles, course) = (&*trainees.profiles, &*trainees.course);
     let ctx = contexts.ctx_mut()?;
     let mut root = ui::root(ctx);
     let mut export: Option<String> = None;
@@ -172,8 +170,7 @@ fn draw(
                     ui.add_space(24.0);
                     ui.horizontal(|ui| {
                         if ui.button("Settings").clicked() {
-                            settings_return.0 = Screen::Profile;
-                            next.set(Screen::Settings);
+                            go.open_settings(Screen::Profile);
                         }
                         if ui.button("Quit").clicked() {
                             exit.write(AppExit::Success);
@@ -184,7 +181,7 @@ fn draw(
             });
     });
     if let Some(name) = export {
-        field.exported = Some(export_trainee(&profiles, &course, &name));
+        field.exported = Some(export_trainee(profiles, course, &name));
     }
     Ok(())
 }

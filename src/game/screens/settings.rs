@@ -152,7 +152,6 @@ fn neighbour(options: &[u32], current: u32, forward: bool) -> u32 {
     options[j]
 }
 
-#[allow(clippy::too_many_arguments)]
 fn draw(
     mut contexts: EguiContexts,
     keys: Res<ButtonInput<KeyCode>>,
