@@ -13,13 +13,39 @@ use peers::{ink_json, load_scenario, play_ink, play_kam, same_path, scenario_ron
 
 const SIZES: [usize; 2] = [50, 200];
 
-fn criterion_benches(c: &mut Criterion) {
-    for nodes in SIZES {
+/// One graph in both formats, loaded in both engines, checked to walk the
+/// same path before anything is timed.
+struct Graph {
+    ron: String,
+    json: String,
+    scenario: std::sync::Arc<kam_trainer::scenario::Resolved>,
+    story: Story,
+}
+
+impl Graph {
+    fn of(nodes: usize) -> Graph {
         let ron = scenario_ron(nodes);
         let json = ink_json(nodes);
         let scenario = load_scenario(&ron);
         let mut story = Story::new(&json).expect("the ink loads");
         same_path(nodes, &scenario, &mut story).expect("both engines walk the same path");
+        Graph {
+            ron,
+            json,
+            scenario,
+            story,
+        }
+    }
+}
+
+fn criterion_benches(c: &mut Criterion) {
+    for nodes in SIZES {
+        let Graph {
+            ron,
+            json,
+            scenario,
+            mut story,
+        } = Graph::of(nodes);
 
         let mut group = c.benchmark_group(format!("playthrough {nodes} nodes"));
         group.bench_function("kam-trainer", |b| b.iter(|| play_kam(black_box(&scenario))));
@@ -73,11 +99,12 @@ fn summary(_: &mut Criterion) {
         "", "kam-trainer", "bladeink", "ratio"
     );
     for nodes in SIZES {
-        let ron = scenario_ron(nodes);
-        let json = ink_json(nodes);
-        let scenario = load_scenario(&ron);
-        let mut story = Story::new(&json).expect("the ink loads");
-        same_path(nodes, &scenario, &mut story).expect("both engines walk the same path");
+        let Graph {
+            ron,
+            json,
+            scenario,
+            mut story,
+        } = Graph::of(nodes);
         let (kam, ink) = side_by_side(
             || {
                 black_box(play_kam(black_box(&scenario)));
