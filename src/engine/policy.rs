@@ -133,8 +133,7 @@ pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until:
                 let _ = shift.act(action);
             }
         }
-        let next = shift.next_change().min(shift.now() + LOOK_EVERY).min(until);
-        shift.advance_to(next);
+        shift.advance_one_change((shift.now() + LOOK_EVERY).min(until));
     }
     shift
 }
@@ -190,7 +189,11 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
     let mut myself_taken = !free || !actions.is_empty();
     // What the greedy player hands out now, per colleague, so two tasks
     // arriving together are not both planned into the same free hours.
-    let mut planned: Vec<Vec<usize>> = vec![Vec::new(); sc.team.len()];
+    let mut planned: Vec<Vec<usize>> = if open.is_empty() {
+        Vec::new()
+    } else {
+        vec![Vec::new(); sc.team.len()]
+    };
     for t in open {
         let task = &sc.tasks[t];
         let id = task.id.clone();

@@ -238,7 +238,8 @@ pub fn plan_input(sc: &Resolved, outcome: &Outcome) -> PlanInput {
         .zip(&outcome.tasks)
         .filter_map(|(spec, t)| {
             let arrival = t.arrived_at?;
-            let mut workers = spec.eligible.clone();
+            let mut workers = Vec::with_capacity(spec.eligible.len() + 1);
+            workers.extend_from_slice(&spec.eligible);
             workers.push(trainee);
             Some(PlanTask {
                 arrival,

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{EndReason, Happening, Shift};
+use super::{EndReason, Happening, PendingEvent, Shift};
 use crate::engine::rules::{self, POINT};
 use crate::scenario::Minute;
 
@@ -15,15 +15,32 @@ impl Shift {
     pub fn advance_to(&mut self, time: Minute) -> Vec<Happening> {
         let target = time.min(self.sc.end);
         while self.end_reason.is_none() && self.now < target {
-            let rate = self.stress_rate();
-            let natural = self.next_change_at(rate);
-            let next = natural.min(target);
-            self.run_until(next, rate);
-            // Only the shift's own change points go into the timeline, so
-            // it does not depend on how often the caller advances the clock.
-            self.settle(next == natural);
+            self.step(target);
         }
         self.take_happenings()
+    }
+
+    /// Plays the shift forward to its next change or to `limit`, whichever
+    /// comes first, and forgets what happened on the way: for players
+    /// without a window, which read the state rather than the happenings.
+    /// The same as `advance_to(next_change().min(limit))`, with half the
+    /// looking.
+    pub fn advance_one_change(&mut self, limit: Minute) {
+        let target = limit.min(self.sc.end);
+        if self.end_reason.is_none() && self.now < target {
+            self.step(target);
+        }
+        self.happenings.clear();
+    }
+
+    fn step(&mut self, target: Minute) {
+        let rate = self.stress_rate();
+        let natural = self.next_change_at(rate);
+        let next = natural.min(target);
+        self.run_until(next, rate);
+        // Only the shift's own change points go into the timeline, so it
+        // does not depend on how often the caller advances the clock.
+        self.settle(next == natural);
     }
 
     /// Plays the shift to its end, with no more actions.
@@ -58,11 +75,18 @@ impl Shift {
             let left = self.left(t);
             consider(self.now + left.min(self.trainee_minutes));
         }
-        for e in &self.events {
-            if let (false, Some(due)) = (e.fired, e.due) {
-                consider(due);
-            }
-        }
+        // The events' next due time is kept by `fire_events`, which runs
+        // at every change.
+        debug_assert_eq!(
+            self.pending
+                .iter()
+                .filter_map(|e| e.due.filter(|&d| d > self.now))
+                .min()
+                .unwrap_or(Minute::MAX),
+            self.next_due,
+            "the events' next due time is stale"
+        );
+        consider(self.next_due);
         for c in &self.conversations {
             if let Some(t) = c.timeout_at {
                 consider(t);
@@ -129,7 +153,7 @@ impl Shift {
         let dt = to - self.now;
         self.danger_minutes +=
             minutes_above(self.stress, rate, dt, i64::from(rules::DANGER_ZONE) * POINT);
-        self.stress = (self.stress + rate * i64::from(dt)).clamp(0, 100 * POINT);
+        self.set_stress(self.stress + rate * i64::from(dt));
         for m in &mut self.members {
             if let Some(&t) = m.queue.first() {
                 let work = dt.min(m.minutes_left);
@@ -207,30 +231,73 @@ impl Shift {
         }
     }
 
+    /// Stress to `to` (kept within 0–100), noting when it crosses a line
+    /// a condition tests.
+    pub(super) fn set_stress(&mut self, to: i64) {
+        let to = to.clamp(0, 100 * POINT);
+        let from = self.stress;
+        if self.thresholds.iter().any(|&th| (from > th) != (to > th)) {
+            self.conditions_changed = true;
+        }
+        self.stress = to;
+    }
+
     pub(super) fn fire_events(&mut self) {
+        if !self.conditions_changed && self.next_due > self.now {
+            // Every pending event was tried with these very conditions.
+            debug_assert!(
+                !self.pending.iter().any(|e| self.may_fire(e)),
+                "an event could fire though nothing it reads changed"
+            );
+            return;
+        }
+        self.try_events();
+        self.conditions_changed = false;
+        let now = self.now;
+        self.next_due = self
+            .pending
+            .iter()
+            .filter_map(|e| e.due.filter(|&d| d > now))
+            .min()
+            .unwrap_or(Minute::MAX);
+    }
+
+    fn try_events(&mut self) {
         // One handle for the whole pass: `apply` needs `self` mutably while
         // it reads the event's effects.
         let sc = Arc::clone(&self.sc);
         loop {
             let mut fired = false;
-            for e in 0..self.events.len() {
+            // Applying an event only ever removes the event itself, so `i`
+            // walks the list in order.
+            let mut i = 0;
+            while i < self.pending.len() {
                 if self.end_reason.is_some() {
                     return;
                 }
-                let state = &self.events[e];
-                if state.fired || state.due.is_some_and(|d| d > self.now) {
-                    continue;
-                }
-                if sc.events[e].when.as_ref().is_none_or(|c| self.holds(c)) {
-                    self.events[e].fired = true;
-                    self.apply(&sc.events[e].then);
+                let pending = self.pending[i];
+                if self.may_fire(&pending) {
+                    let event = pending.event;
+                    self.pending.remove(i);
+                    self.apply(&sc.events[event].then);
                     fired = true;
+                } else {
+                    i += 1;
                 }
             }
             if !fired {
                 return;
             }
         }
+    }
+
+    /// Whether a pending event is due and its condition holds.
+    fn may_fire(&self, e: &PendingEvent) -> bool {
+        e.due.is_none_or(|d| d <= self.now)
+            && self.sc.events[e.event]
+                .when
+                .as_ref()
+                .is_none_or(|c| self.holds(c))
     }
 
     /// At `burnout_at` the shift ends: checked after everything that can

@@ -31,11 +31,15 @@ impl Shift {
     pub(super) fn apply_one(&mut self, effect: &EffectR) {
         match effect {
             EffectR::Loyalty(client, n) => self.change_loyalty(*client, *n),
-            EffectR::Stress(n) => {
-                self.stress = (self.stress + i64::from(*n) * POINT).clamp(0, 100 * POINT);
+            EffectR::Stress(n) => self.set_stress(self.stress + i64::from(*n) * POINT),
+            EffectR::Set(f) => {
+                self.flags[*f] = true;
+                self.conditions_changed = true;
             }
-            EffectR::Set(f) => self.flags[*f] = true,
-            EffectR::Unset(f) => self.flags[*f] = false,
+            EffectR::Unset(f) => {
+                self.flags[*f] = false;
+                self.conditions_changed = true;
+            }
             EffectR::AddTask(t) => self.arrive(*t),
             EffectR::SetHours(m, minutes) => {
                 self.members[*m].minutes_left = *minutes;
@@ -78,6 +82,7 @@ impl Shift {
         self.loyalty[client] = (before + delta).clamp(0, 100);
         let by = self.loyalty[client] - before;
         if by != 0 {
+            self.conditions_changed = true;
             self.happen(Happening::LoyaltyChanged { client, by });
         }
         if self.loyalty[client] < self.sc.clients[client].churn_below {

@@ -117,11 +117,13 @@ struct MemberState {
     queue: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
-struct EventState {
+/// An event that has not fired yet.
+#[derive(Debug, Clone, Copy)]
+struct PendingEvent {
+    /// Its index in the scenario's events.
+    event: usize,
     /// `at` moved by the seeded jitter; `None` for pure `when` events.
     due: Option<Minute>,
-    fired: bool,
 }
 
 /// An open dialogue waiting for the trainee's answer.
@@ -153,7 +155,16 @@ pub struct Shift {
     trainee_minutes: u32,
     trainee_task: Option<usize>,
     break_until: Option<Minute>,
-    events: Vec<EventState>,
+    /// The events yet to fire, in the scenario's order; a fired event
+    /// leaves the list, so the clock never looks at it again.
+    pending: Vec<PendingEvent>,
+    /// Whether something a condition reads (a flag, a loyalty, a task done
+    /// or late, stress across a threshold) changed since the events were
+    /// last tried; with `next_due`, the first time still ahead of the last
+    /// try, `fire_events` skips the pass when nothing changed and no event
+    /// fell due.
+    conditions_changed: bool,
+    next_due: Minute,
     conversations: Vec<Conversation>,
     /// When each dialogue was first opened (by an event or by the trainee);
     /// once opened, its initiative is no longer offered.
@@ -196,10 +207,12 @@ impl Shift {
     /// Carlo shares one `Resolved` across runs.
     pub fn from_resolved(sc: Arc<Resolved>, seed: u64) -> Shift {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let events = sc
+        let pending = sc
             .events
             .iter()
-            .map(|e| EventState {
+            .enumerate()
+            .map(|(event, e)| PendingEvent {
+                event,
                 due: e.at.map(|at| {
                     let j = e.jitter as i64;
                     let shift = if j > 0 {
@@ -209,7 +222,6 @@ impl Shift {
                     };
                     (at as i64 + shift).clamp(sc.start as i64, sc.end as i64) as Minute
                 }),
-                fired: false,
             })
             .collect();
         let mut thresholds = vec![i64::from(sc.trainee.burnout_at) * POINT];
@@ -265,19 +277,23 @@ impl Shift {
             trainee_minutes: sc.trainee.minutes,
             trainee_task: None,
             break_until: None,
-            events,
+            pending,
+            conditions_changed: true,
+            next_due: Minute::MIN,
             conversations: Vec::new(),
             opened_at: vec![None; sc.dialogues.len()],
             thresholds,
             danger_minutes: 0,
-            decisions: Vec::new(),
-            answers: Vec::new(),
-            samples: Vec::new(),
-            loyalty_samples: Vec::new(),
+            // Room for a typical shift up front: `check` plays thousands,
+            // and growing these one by one was a tenth of its time.
+            decisions: Vec::with_capacity(32),
+            answers: Vec::with_capacity(16),
+            samples: Vec::with_capacity(64),
+            loyalty_samples: Vec::with_capacity(64 * sc.clients.len()),
             hours_changes: Vec::new(),
-            inbox: Vec::new(),
-            happenings: Vec::new(),
-            history: Vec::new(),
+            inbox: Vec::with_capacity(16),
+            happenings: Vec::with_capacity(16),
+            history: Vec::with_capacity(64),
             sc,
         };
         shift.sample();
