@@ -21,6 +21,10 @@ pub struct Args {
     /// `export --decisions` find the version each run was played on.
     #[arg(long, global = true, default_value = "scenarios")]
     pub scenarios: PathBuf,
+    /// The game in author mode: file names, seeds, the hot-reload hints and
+    /// the diagnostics of broken files (also a setting in the game).
+    #[arg(long, global = true)]
+    pub author: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,4 +277,23 @@ pub struct ShotArgs {
     /// Who plays the shift up to the picture.
     #[arg(long, value_enum, default_value_t = Policy::Greedy)]
     pub policy: Policy,
+    /// The window's size in pixels, "WIDTHxHEIGHT" (the virtual display
+    /// must be at least as large).
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// The text size in percent, as in the settings (100, 125, 150, 200).
+    #[arg(long, default_value_t = 100)]
+    pub text_scale: u32,
+}
+
+/// "1366x768" as (1366, 768).
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("expected WIDTHxHEIGHT in pixels, like 1366x768, not `{text}`");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err(format!("{w}x{h}: a window from 320x240 to 7680x4320"));
+    }
+    Ok((w, h))
 }

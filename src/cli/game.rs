@@ -8,10 +8,15 @@ use super::{CliError, data_dir};
 use crate::game::{GameConfig, ShotRequest};
 use crate::scenario::parse_time;
 
-pub fn start(data: Option<PathBuf>, scenarios: PathBuf) -> Result<ExitCode, CliError> {
+pub fn start(
+    data: Option<PathBuf>,
+    scenarios: PathBuf,
+    author: bool,
+) -> Result<ExitCode, CliError> {
     let config = GameConfig {
         scenarios,
         data_dir: data_dir(data)?,
+        author,
     };
     Ok(crate::game::run(config, None))
 }
@@ -20,7 +25,15 @@ pub fn shot(
     args: ShotArgs,
     data: Option<PathBuf>,
     scenarios: PathBuf,
+    author: bool,
 ) -> Result<ExitCode, CliError> {
+    if !crate::game::TEXT_SCALES.contains(&args.text_scale) {
+        return Err(CliError::Usage(format!(
+            "--text-scale {}: one of {:?}",
+            args.text_scale,
+            crate::game::TEXT_SCALES
+        )));
+    }
     let at = match &args.at {
         Some(t) => Some(
             parse_time(t)
@@ -42,11 +55,14 @@ pub fn shot(
         frames: args.frames,
         trainee: args.trainee,
         policy: args.policy,
+        size: args.size,
+        text_scale: args.text_scale,
     };
     Ok(crate::game::run(
         GameConfig {
             scenarios,
             data_dir,
+            author,
         },
         Some(request),
     ))

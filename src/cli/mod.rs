@@ -45,9 +45,9 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Graph(g)) => graph::run(g),
         Some(Command::New(n)) => new::run(n, &args.scenarios),
         #[cfg(feature = "gui")]
-        Some(Command::Shot(s)) => game::shot(s, args.data_dir, args.scenarios),
+        Some(Command::Shot(s)) => game::shot(s, args.data_dir, args.scenarios, args.author),
         #[cfg(feature = "gui")]
-        None => game::start(args.data_dir, args.scenarios),
+        None => game::start(args.data_dir, args.scenarios, args.author),
         #[cfg(not(feature = "gui"))]
         None => no_game(),
     };

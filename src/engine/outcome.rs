@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use crate::scenario::{Minute, Tone};
+use crate::scenario::{Minute, Resolved, Tone};
 
 /// Why the shift ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,22 @@ pub struct Decision {
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
+}
+
+impl Decision {
+    /// Which answer this decision gave, in `sc`: its dialogue, node and
+    /// choice (indices); `None` for anything but an answer, or an answer
+    /// `sc` does not have.
+    pub fn answered(&self, sc: &Resolved) -> Option<(usize, usize, usize)> {
+        let DecisionKind::Action(Action::Answer { dialogue, choice }) = &self.kind else {
+            return None;
+        };
+        let di = sc.dialogues.iter().position(|x| x.id == *dialogue)?;
+        let node = self.node.as_deref()?;
+        let ni = sc.dialogues[di].nodes.iter().position(|n| &*n.id == node)?;
+        let ci = sc.dialogues[di].nodes[ni].choice_index(choice)?;
+        Some((di, ni, ci))
+    }
 }
 
 /// What a decision found, for its feedback: when the work would be done,

@@ -26,9 +26,11 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 pub use assets::{Catalogue, CatalogueEntry, ScenarioAsset};
-pub use play::{ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Panel, Saved, ShiftCommand};
+pub use play::{
+    ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Notice, Panel, Saved, ShiftCommand,
+};
 pub use profiles::{Course, Profiles};
-pub use screens::{PickTrainee, Screen, Selected};
+pub use screens::{PickTrainee, Screen, Selected, TEXT_SCALES};
 pub use shot::{ShotRequest, ShotScreen};
 
 /// Where the game finds its files.
@@ -38,18 +40,21 @@ pub struct GameConfig {
     pub scenarios: PathBuf,
     /// Where trainee profiles are kept.
     pub data_dir: PathBuf,
+    /// Started with `--author`: author mode whatever the setting says.
+    pub author: bool,
 }
 
 /// Opens the game window and runs until it is closed.
 pub fn run(config: GameConfig, shot: Option<ShotRequest>) -> ExitCode {
     let mut app = App::new();
     let scenarios = std::path::absolute(&config.scenarios).unwrap_or(config.scenarios.clone());
+    let (width, height) = shot.as_ref().map_or((1280, 720), |s| s.size);
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: "KAM Trainer".into(),
-                    resolution: WindowResolution::new(1280, 720),
+                    resolution: WindowResolution::new(width, height),
                     ..default()
                 }),
                 ..default()
@@ -62,9 +67,12 @@ pub fn run(config: GameConfig, shot: Option<ShotRequest>) -> ExitCode {
             }),
     )
     .add_plugins(EguiPlugin::default())
-    // egui draws through a camera; the game has no other scene.
+    // egui draws through a camera; the game has no other scene, so no
+    // multisampling: under a software renderer (llvmpipe, the virtual
+    // desktops of training rooms) resolving 4 samples a pixel of an empty
+    // scene was a large part of every frame.
     .add_systems(Startup, |mut commands: Commands| {
-        commands.spawn(Camera2d);
+        commands.spawn((Camera2d, Msaa::Off));
     })
     .add_plugins((theme::plugin, low_power::plugin))
     .add_plugins(GamePlugin { config });

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use jiff::Timestamp;
@@ -66,12 +67,16 @@ pub struct ActiveShift {
     /// Shift minutes elapsed since the start, with the fraction.
     pub clock: f64,
     pub focus: Panel,
-    /// The selected conversation (index into `shift.conversations()`).
-    pub conversation: usize,
-    /// The selected task (index into [`open_tasks`]).
-    pub task: usize,
-    /// The last thing the game could not do, shown until the next action.
-    pub notice: Option<String>,
+    /// The selected conversation, by its dialogue (an index into the
+    /// scenario's dialogues), so it stays the same one when others open or
+    /// close; the first open one when `None` or closed.
+    pub conversation: Option<usize>,
+    /// The selected task, by its index in the scenario's tasks; the first
+    /// row of [`open_tasks`] when `None` or no longer open.
+    pub task: Option<usize>,
+    /// The last thing the game could not do, or why it paused, in one line:
+    /// shown until the next action or for [`NOTICE_SECONDS`].
+    pub notice: Option<Notice>,
     /// The scenario file changed on disk: the screen offers to replay the
     /// decisions on the new version or to restart.
     pub changed_on_disk: bool,
@@ -93,12 +98,49 @@ impl ActiveShift {
             speed: 1,
             clock: 0.0,
             focus: Panel::Dialogue,
-            conversation: 0,
-            task: 0,
+            conversation: None,
+            task: None,
             notice: None,
             changed_on_disk: false,
         }
     }
+}
+
+impl ActiveShift {
+    /// The selected conversation's place in `shift.conversations()`.
+    pub fn conversation_row(&self) -> Option<usize> {
+        let open = self.shift.conversations();
+        self.conversation
+            .and_then(|d| open.iter().position(|c| c.dialogue == d))
+            .or((!open.is_empty()).then_some(0))
+    }
+
+    /// The selected task's row among `rows` (the task board's).
+    pub fn task_row(&self, rows: &[usize]) -> Option<usize> {
+        self.task
+            .and_then(|t| rows.iter().position(|&r| r == t))
+            .or((!rows.is_empty()).then_some(0))
+    }
+
+    /// Says something in the notice line.
+    pub fn tell(&mut self, text: impl Into<String>, now: f64) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            since: now,
+        });
+    }
+}
+
+/// How long a notice stays, in real seconds, if nothing else happens.
+pub const NOTICE_SECONDS: f64 = 8.0;
+
+/// One line the game says to the trainee: why a key did nothing, why an
+/// action was refused, why the clock paused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    /// Real seconds since the app started.
+    pub since: f64,
 }
 
 /// The last finished shift, for the debrief.
@@ -158,10 +200,11 @@ pub enum ShiftCommand {
         file: PathBuf,
         seed: u64,
     },
-    /// Answer conversation `conversation` with the `n`-th offered choice
-    /// (0-based, in the order shown, which the seed shuffles).
+    /// Answer the open conversation of dialogue `dialogue` (an index into
+    /// the scenario's dialogues) with the `n`-th offered choice (0-based,
+    /// in the order shown, which the seed shuffles).
     Answer {
-        conversation: usize,
+        dialogue: usize,
         n: usize,
     },
     /// Any other trainee action.
@@ -223,9 +266,11 @@ pub fn ask_for_an_hour(shift: &Shift, task: usize) -> Action {
 fn read_keys(
     keys: Res<ButtonInput<KeyCode>>,
     active: Option<ResMut<ActiveShift>>,
+    real: Res<Time<Real>>,
     mut out: MessageWriter<ShiftCommand>,
 ) {
     let Some(mut active) = active else { return };
+    let now = real.elapsed_secs_f64();
     if keys.just_pressed(KeyCode::Space) {
         out.write(ShiftCommand::TogglePause);
     }
@@ -263,27 +308,84 @@ fn read_keys(
     ])
     .position(|k| keys.just_pressed(*k))
     .map(|i| i % 4);
+    let task_keys = keys.any_just_pressed([KeyCode::KeyM, KeyCode::KeyD]);
     match active.focus {
         Panel::Dialogue => {
-            let count = active.shift.conversations().len();
-            active.conversation = step(active.conversation, count, up, down);
-            if let Some(n) = digit.filter(|_| count > 0) {
-                out.write(ShiftCommand::Answer {
-                    conversation: active.conversation,
-                    n,
-                });
+            let open: Vec<usize> = active
+                .shift
+                .conversations()
+                .iter()
+                .map(|c| c.dialogue)
+                .collect();
+            let row = active
+                .conversation_row()
+                .map(|r| step(r, open.len(), up, down));
+            active.conversation = row.map(|r| open[r]);
+            match (digit, row) {
+                (Some(_), None) => active.tell(
+                    "No one is waiting for an answer. Tab moves the keys to the tasks.",
+                    now,
+                ),
+                (Some(n), Some(r)) => {
+                    let c = &active.shift.conversations()[r];
+                    let shown = active.shift.shown_choices(c).len();
+                    if n < shown {
+                        out.write(ShiftCommand::Answer {
+                            dialogue: open[r],
+                            n,
+                        });
+                    } else {
+                        active.tell(
+                            format!(
+                                "This conversation offers {shown} answer(s): press 1–{}.",
+                                shown.min(4)
+                            ),
+                            now,
+                        );
+                    }
+                }
+                _ => {}
+            }
+            if task_keys {
+                active.tell(
+                    "M and D act on a task: Tab moves the keys to the tasks.",
+                    now,
+                );
             }
         }
         Panel::Tasks => {
             let tasks = open_tasks(&active.shift);
-            active.task = step(active.task, tasks.len(), up, down);
-            let Some(&task) = tasks.get(active.task) else {
+            let row = active
+                .task_row(&tasks)
+                .map(|r| step(r, tasks.len(), up, down));
+            active.task = row.map(|r| tasks[r]);
+            let Some(task) = active.task else {
+                if digit.is_some() || task_keys {
+                    active.tell(
+                        "No open task to act on. Tab moves the keys to the conversation.",
+                        now,
+                    );
+                }
                 return;
             };
-            if let Some(n) = digit
-                && let Some(&to) = task_options(&active.shift, task).get(n)
-            {
-                out.write(ShiftCommand::Act(give_task(&active.shift, task, to)));
+            if let Some(n) = digit {
+                let options = task_options(&active.shift, task);
+                match options.get(n) {
+                    Some(&to) => {
+                        out.write(ShiftCommand::Act(give_task(&active.shift, task, to)));
+                    }
+                    None => {
+                        let title = active.shift.scenario().tasks[task].title.clone();
+                        active.tell(
+                            format!(
+                                "“{title}” can go to {} people: press 1–{}.",
+                                options.len(),
+                                options.len().min(4)
+                            ),
+                            now,
+                        );
+                    }
+                }
             }
             if keys.just_pressed(KeyCode::KeyM) {
                 out.write(ShiftCommand::Act(ask_for_an_hour(&active.shift, task)));
@@ -300,12 +402,15 @@ fn read_keys(
             minutes: crate::engine::rules::SHORT_BREAK,
         }));
     }
-    if keys.just_pressed(KeyCode::KeyO)
-        && let Some(&d) = active.shift.offered_initiatives().first()
-    {
-        out.write(ShiftCommand::Act(Action::Open {
-            dialogue: active.shift.scenario().dialogues[d].id.clone(),
-        }));
+    if keys.just_pressed(KeyCode::KeyO) {
+        match active.shift.offered_initiatives().first() {
+            Some(&d) => {
+                out.write(ShiftCommand::Act(Action::Open {
+                    dialogue: active.shift.scenario().dialogues[d].id.clone(),
+                }));
+            }
+            None => active.tell("There is no conversation you could start now.", now),
+        }
     }
 }
 
@@ -327,11 +432,12 @@ fn apply_commands(
     mut incoming: MessageReader<ShiftCommand>,
     catalogue: Res<Catalogue>,
     active: Option<ResMut<ActiveShift>>,
-    mut time: ResMut<Time<Virtual>>,
+    mut clock: Clock,
     mut next: ResMut<NextState<Screen>>,
-    settings: Option<Res<super::screens::Settings>>,
 ) {
-    let start_speed = settings.map_or(1, |s| s.start_speed);
+    let start_speed = clock.settings.as_ref().map_or(1, |s| s.start_speed);
+    let now = clock.real.elapsed_secs_f64();
+    let time = &mut clock.time;
     let mut active = active;
     for command in incoming.read() {
         match command {
@@ -360,7 +466,7 @@ fn apply_commands(
                 let Some(a) = active.as_deref_mut() else {
                     continue;
                 };
-                apply_to_shift(a, command, &catalogue, &mut time);
+                apply_to_shift(a, command, &catalogue, time, now);
             }
         }
     }
@@ -371,12 +477,24 @@ fn apply_to_shift(
     command: &ShiftCommand,
     catalogue: &Catalogue,
     time: &mut Time<Virtual>,
+    now: f64,
 ) {
-    let refused = |e: crate::engine::ActError| Some(format!("Cannot do that: {e}."));
+    let refused = |e: crate::engine::ActError| {
+        Some(Notice {
+            text: format!("Cannot do that: {e}."),
+            since: now,
+        })
+    };
     match command {
         ShiftCommand::Start { .. } => {}
-        ShiftCommand::Answer { conversation, n } => {
-            let Some(c) = active.shift.conversations().get(*conversation).cloned() else {
+        ShiftCommand::Answer { dialogue, n } => {
+            let Some(c) = active
+                .shift
+                .conversations()
+                .iter()
+                .find(|c| c.dialogue == *dialogue)
+                .cloned()
+            else {
                 return;
             };
             // The keys and clicks follow the order shown on screen.
@@ -412,9 +530,9 @@ fn apply_to_shift(
                 .and_then(|e| e.loaded.as_ref())
                 .and_then(|l| Some((Arc::clone(l), l.resolved.clone()?)))
             else {
-                active.notice = Some(
-                    "The scenario file now has errors; fix them (the list shows them) or keep playing this version."
-                        .to_owned(),
+                active.tell(
+                    "The scenario file now has errors; fix them (the list shows them) or keep playing this version.",
+                    now,
                 );
                 return;
             };
@@ -433,8 +551,10 @@ fn apply_to_shift(
             active.shift.take_happenings();
             active.loaded = loaded;
             active.changed_on_disk = false;
-            active.notice =
-                problem.map(|e| format!("Replayed up to a decision the new version refuses: {e}"));
+            active.notice = problem.map(|e| Notice {
+                text: format!("Replayed up to a decision the new version refuses: {e}"),
+                since: now,
+            });
         }
     }
 }
@@ -453,9 +573,17 @@ fn note_scenario_changes(
     }
 }
 
+/// The real time and the settings the clock reads.
+#[derive(SystemParam)]
+struct Clock<'w> {
+    time: ResMut<'w, Time<Virtual>>,
+    real: Res<'w, Time<Real>>,
+    settings: Option<Res<'w, super::screens::Settings>>,
+}
+
 fn run_clock(
     mut commands: Commands,
-    time: Res<Time<Virtual>>,
+    mut clock: Clock,
     active: Option<ResMut<ActiveShift>>,
     mut profiles: ResMut<Profiles>,
     course: Res<Course>,
@@ -464,7 +592,7 @@ fn run_clock(
 ) {
     let Some(mut active) = active else { return };
     if !active.paused {
-        active.clock += time.delta_secs_f64() * MINUTES_PER_SECOND;
+        active.clock += clock.time.delta_secs_f64() * MINUTES_PER_SECOND;
     }
     let start = active.shift.scenario().start;
     let target = start + active.clock.floor() as Minute;
@@ -473,6 +601,37 @@ fn run_clock(
     } else {
         Vec::new()
     };
+    // A client who writes on their own pauses the clock, if the trainee
+    // asked for that (a conversation the trainee's own answer or call
+    // opened comes below, with the actions).
+    let pause = clock
+        .settings
+        .as_ref()
+        .is_some_and(|s| s.pause_when_a_client_writes);
+    if pause && !active.paused {
+        let shift = &active.shift;
+        let sc = shift.scenario();
+        let writer = news.iter().find_map(|h| {
+            let Happening::DialogueOpened(d) = h else {
+                return None;
+            };
+            let speaker = shift
+                .conversations()
+                .iter()
+                .find(|c| c.dialogue == *d)
+                .map(|c| sc.dialogues[*d].nodes[c.node].speaker.to_string());
+            sc.dialogues[*d]
+                .client
+                .map(|c| sc.clients[c].name.to_string())
+                .or(speaker)
+        });
+        if let Some(who) = writer {
+            active.paused = true;
+            clock.time.pause();
+            let now = clock.real.elapsed_secs_f64();
+            active.tell(format!("Paused: {who} wrote. Space to go on."), now);
+        }
+    }
     // What this frame's actions set off, even while the clock is paused.
     news.extend(active.shift.take_happenings());
     happened.write_batch(news.into_iter().map(Happened));

@@ -15,7 +15,8 @@ use super::GameConfig;
 use super::assets::Catalogue;
 use super::play::{ActiveShift, LastRun, Saved};
 use super::profiles::{Course, Profiles};
-use super::screens::{Screen, Selected};
+use super::screens::{Screen, Selected, Settings};
+use super::ui;
 use crate::engine::policy::{Policy, autoplay_until};
 use crate::scenario::{Minute, load_path};
 use crate::scoring::assess::assess;
@@ -54,6 +55,10 @@ pub struct ShotRequest {
     /// Who plays the shift up to the picture (the greedy player unless
     /// asked: `longest` shows what a critical error looks like).
     pub policy: Policy,
+    /// The window in pixels.
+    pub size: (u32, u32),
+    /// The text size in percent, for this picture only (not saved).
+    pub text_scale: u32,
 }
 
 /// The seed the briefing shows in a screenshot, instead of a fresh one.
@@ -91,6 +96,9 @@ struct Game<'w> {
     course: ResMut<'w, Course>,
     selected: ResMut<'w, Selected>,
     next: ResMut<'w, NextState<Screen>>,
+    settings: ResMut<'w, Settings>,
+    /// What did not fit on the screen shown.
+    fit: Res<'w, ui::Fit>,
 }
 
 fn drive(
@@ -132,14 +140,25 @@ fn drive(
     if !progress.requested && progress.frames >= ready_at + SETTLE_FRAMES.max(request.frames) {
         progress.requested = true;
         print_frame_times(request.screen, &mut progress.frame_ms);
+        // Only the shift screen reports its layout so far.
+        let misfits = if request.screen == ShotScreen::Shift {
+            game.fit.problems.clone()
+        } else {
+            Vec::new()
+        };
         let mut save = save_to_disk(request.out.clone());
         commands.spawn(Screenshot::primary_window()).observe(
             move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
                 let blank = is_blank(&captured.image);
                 save(captured);
+                for problem in &misfits {
+                    error!("does not fit: {problem}");
+                }
                 if blank {
                     error!("the window rendered blank: no picture to check");
                     exit.write(AppExit::from_code(1));
+                } else if !misfits.is_empty() {
+                    exit.write(AppExit::from_code(3));
                 } else {
                     exit.write(AppExit::Success);
                 }
@@ -160,8 +179,11 @@ fn set_up(
         profiles,
         course,
         selected,
+        settings,
         ..
     } = game;
+    // For this picture only: nothing is saved.
+    settings.text_scale = request.text_scale;
     course.rebuild(catalogue, &config.scenarios);
     profiles.refresh(course.career());
     if let Some(name) = &request.trainee {

@@ -34,6 +34,9 @@ fn apply_theme(mut contexts: EguiContexts) -> Result {
     style.visuals = egui::Visuals::dark();
     style.visuals.panel_fill = egui::Color32::from_rgb(0x1e, 0x22, 0x28);
     style.visuals.window_fill = egui::Color32::from_rgb(0x25, 0x2a, 0x31);
+    // A steady text cursor: a blinking one redraws the window twice a
+    // second for as long as a name field has the focus.
+    style.visuals.text_cursor.blink = false;
     ctx.set_global_style(style);
     Ok(())
 }

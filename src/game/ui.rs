@@ -111,36 +111,79 @@ pub fn focus_frame<R>(
         })
 }
 
-/// The key hint at the right of a panel's heading.
+/// The key hint after a panel's heading, in a wrapping row: on a narrow
+/// panel it moves under the heading instead of over it.
 pub fn focus_hint(ui: &mut egui::Ui, focused: bool, keys: &str, switch: &str, unfocused: &str) {
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        if focused {
-            ui.label(egui::RichText::new(switch).small().color(theme::FOCUS));
-            ui.label(egui::RichText::new(keys).small().color(theme::FOCUS));
-        } else {
-            hint(ui, unfocused);
-        }
-    });
+    if focused {
+        ui.label(egui::RichText::new(keys).small().color(theme::FOCUS));
+        ui.label(egui::RichText::new(switch).small().color(theme::FOCUS));
+    } else {
+        hint(ui, unfocused);
+    }
 }
 
-/// A fixed-width cell of a table row, `top` pixels down from the row's top.
-pub fn cell<R>(ui: &mut egui::Ui, width: f32, top: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
-    ui.allocate_ui_with_layout(
-        egui::vec2(width, 0.0),
-        egui::Layout::top_down(egui::Align::Min),
-        |ui| {
-            ui.set_width(width);
-            ui.add_space(top);
-            add(ui)
-        },
-    )
-    .inner
+/// What did not fit on the screen last drawn: a panel whose contents need
+/// more room than it has, a panel outside the window or over another, a
+/// part that must be seen whole but needs scrolling. `shot` fails on any,
+/// so CI catches a layout that breaks at some window size or text scale.
+#[derive(bevy::prelude::Resource, Default, Debug)]
+pub struct Fit {
+    pub problems: Vec<String>,
+    panels: Vec<(&'static str, egui::Rect)>,
+}
+
+impl Fit {
+    /// Starts a new frame.
+    pub fn clear(&mut self) {
+        self.problems.clear();
+        self.panels.clear();
+    }
+
+    /// Checks a panel: call it last inside the panel's contents.
+    pub fn panel(&mut self, name: &'static str, ui: &egui::Ui) {
+        let had = ui.max_rect();
+        let used = ui.min_rect();
+        let window = ui.ctx().content_rect();
+        if used.width() > had.width() + 1.0 || used.height() > had.height() + 1.0 {
+            self.problems.push(format!(
+                "{name}: its contents need {:.0}×{:.0} points, it has {:.0}×{:.0}",
+                used.width(),
+                used.height(),
+                had.width(),
+                had.height()
+            ));
+        }
+        if !window.expand(1.0).contains_rect(used) {
+            self.problems.push(format!(
+                "{name} reaches outside the window ({:.0}×{:.0} points): {used:?}",
+                window.width(),
+                window.height()
+            ));
+        }
+        for (other, rect) in &self.panels {
+            let both = rect.intersect(had);
+            if both.width() > 1.0 && both.height() > 1.0 {
+                self.problems
+                    .push(format!("{name} overlaps {other} by {both:?}"));
+            }
+        }
+        self.panels.push((name, had));
+    }
+
+    /// Something that must be seen whole, `needed` points tall, in a view
+    /// `shown` points tall.
+    pub fn whole(&mut self, what: &str, needed: f32, shown: f32) {
+        if needed > shown + 1.0 {
+            self.problems.push(format!(
+                "{what} needs {needed:.0} points of height and has {shown:.0}: the trainee must scroll to see it"
+            ));
+        }
+    }
 }
 
 /// How a [`clickable`] block looks when the pointer is not on it.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Look {
-    Plain,
     /// A faint fill, so it reads as something to click.
     Button,
     Selected,
@@ -174,7 +217,6 @@ pub fn clickable(
         Look::Selected => Some(theme::FOCUS.gamma_multiply(0.25)),
         _ if response.hovered() => Some(ui.visuals().widgets.hovered.weak_bg_fill),
         Look::Button => Some(ui.visuals().widgets.inactive.weak_bg_fill),
-        Look::Plain => None,
     };
     if let Some(fill) = fill {
         ui.painter()

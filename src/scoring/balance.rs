@@ -104,7 +104,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
         let mut given: Vec<(usize, usize, usize)> = outcome
             .decisions
             .iter()
-            .filter_map(|d| answered(sc, d))
+            .filter_map(|d| d.answered(sc))
             .collect();
         given.sort_unstable();
         given.dedup();
@@ -142,20 +142,6 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
     });
     out.truncate(5);
     out
-}
-
-/// Which answer a decision gave: its dialogue, node and choice.
-fn answered(sc: &Resolved, d: &crate::engine::Decision) -> Option<(usize, usize, usize)> {
-    let crate::engine::DecisionKind::Action(crate::engine::Action::Answer { dialogue, choice }) =
-        &d.kind
-    else {
-        return None;
-    };
-    let di = sc.dialogues.iter().position(|x| x.id == *dialogue)?;
-    let node = d.node.as_deref()?;
-    let ni = sc.dialogues[di].nodes.iter().position(|n| &*n.id == node)?;
-    let ci = sc.dialogues[di].nodes[ni].choice_index(choice)?;
-    Some((di, ni, ci))
 }
 
 /// How many nodes' best answer (the greedy player's pick among all the

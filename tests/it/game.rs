@@ -62,6 +62,7 @@ impl Game {
             config: GameConfig {
                 scenarios,
                 data_dir: dirs.path().join("data"),
+                author: false,
             },
         })
         // Ten real seconds a frame: nine shift minutes at speed ×1.
@@ -510,11 +511,9 @@ fn what_the_engine_reports_reaches_the_screens_once_each() {
     // Answer whoever asks first with the first answer shown, for a few
     // hours of the shift (nine shift minutes a frame).
     for _ in 0..24 {
-        if !game.shift().shift.conversations().is_empty() {
-            game.send(ShiftCommand::Answer {
-                conversation: 0,
-                n: 0,
-            });
+        if let Some(c) = game.shift().shift.conversations().first() {
+            let dialogue = c.dialogue;
+            game.send(ShiftCommand::Answer { dialogue, n: 0 });
         }
         game.app.update();
         assert_eq!(game.screen(), Screen::Shift);

@@ -16,7 +16,7 @@ use bevy::prelude::*;
 use super::profiles::{Course, Profiles};
 
 pub use profile::PickTrainee;
-pub use settings::Settings;
+pub use settings::{Settings, TEXT_SCALES};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_state::<Screen>()

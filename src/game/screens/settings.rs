@@ -1,5 +1,6 @@
 //! The settings screen and the [`Settings`] it edits: the text size (egui's
-//! zoom factor) and the clock speed a shift starts at. Kept in
+//! zoom factor, limited to what the window fits), the clock speed a shift
+//! starts at, pausing when a client writes, and author mode. Kept in
 //! `settings.json` in the data directory, written atomically (temporary
 //! file, sync, rename) so a crash never leaves half a file; an unreadable
 //! file gives the defaults and a message on this screen.
@@ -16,7 +17,15 @@ use crate::game::play::SPEEDS;
 use crate::game::{GameConfig, theme, ui};
 
 /// The text sizes offered, in percent of the normal size.
-pub const TEXT_SCALES: [u32; 3] = [100, 125, 150];
+pub const TEXT_SCALES: [u32; 4] = [100, 125, 150, 200];
+
+/// The smallest screen, in egui points, every screen is laid out for. A
+/// larger text size than the window fits this way is shown at the largest
+/// that fits (as desktop systems offer only the scales a display can hold):
+/// 1024×600 shows 100 %, 1366×768 up to 130 %, 1920×1080 up to 185 %,
+/// 2560×1440 200 %. The shift screen needs this much to show a line and
+/// four answers whole beside the clients and the task cards.
+pub const LAYOUT_MIN: (f32, f32) = (1000.0, 580.0);
 
 pub(super) fn plugin(app: &mut App) {
     let dir = app.world().resource::<GameConfig>().data_dir.clone();
@@ -36,6 +45,11 @@ pub struct Settings {
     pub text_scale: u32,
     /// The clock speed a shift starts at: one of [`SPEEDS`].
     pub start_speed: u32,
+    /// Pause the clock when a client writes (a new conversation opens).
+    pub pause_when_a_client_writes: bool,
+    /// Show what authors need: file names, seeds, hot-reload hints and the
+    /// diagnostics of broken files.
+    pub author_mode: bool,
     #[serde(skip)]
     file: PathBuf,
     /// What went wrong reading or writing the file, to show on screen.
@@ -48,6 +62,8 @@ impl Default for Settings {
         Settings {
             text_scale: 100,
             start_speed: 1,
+            pause_when_a_client_writes: false,
+            author_mode: false,
             file: PathBuf::new(),
             problem: None,
         }
@@ -100,9 +116,20 @@ impl Settings {
         settings
     }
 
-    /// The zoom factor egui draws with.
+    /// The zoom factor chosen.
     pub fn zoom(&self) -> f32 {
         self.text_scale as f32 / 100.0
+    }
+
+    /// The zoom factor egui draws with in a window of `logical` size (in
+    /// the operating system's scaled pixels): the chosen one, or the
+    /// largest that keeps [`LAYOUT_MIN`] points on screen, never below
+    /// 100 %.
+    pub fn zoom_in(&self, logical: (f32, f32)) -> f32 {
+        let fits = (logical.0 / LAYOUT_MIN.0).min(logical.1 / LAYOUT_MIN.1);
+        // In steps of 5 %, so a window dragged a pixel does not re-layout.
+        let fits = (fits * 20.0).floor() / 20.0;
+        self.zoom().min(fits).max(1.0)
     }
 
     /// Writes the file atomically; a failure is kept in `problem`.
@@ -130,13 +157,31 @@ enum Row {
     #[default]
     TextScale,
     StartSpeed,
+    PauseWhenAClientWrites,
+    AuthorMode,
 }
 
-/// Sets egui's zoom whenever it differs from the chosen text size.
-fn apply_text_scale(mut contexts: EguiContexts, settings: Res<Settings>) -> Result {
+const ROWS: [Row; 4] = [
+    Row::TextScale,
+    Row::StartSpeed,
+    Row::PauseWhenAClientWrites,
+    Row::AuthorMode,
+];
+
+/// Sets egui's zoom whenever it differs from what the chosen text size
+/// gives in this window.
+fn apply_text_scale(
+    mut contexts: EguiContexts,
+    settings: Res<Settings>,
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if (ctx.zoom_factor() - settings.zoom()).abs() > 0.001 {
-        ctx.set_zoom_factor(settings.zoom());
+    let logical = windows
+        .single()
+        .map_or((1280.0, 720.0), |w| (w.width(), w.height()));
+    let zoom = settings.zoom_in(logical);
+    if (ctx.zoom_factor() - zoom).abs() > 0.001 {
+        ctx.set_zoom_factor(zoom);
     }
     Ok(())
 }
@@ -161,24 +206,32 @@ fn draw(
     back_to: Res<SettingsReturn>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
-    if keys.any_just_pressed([KeyCode::ArrowUp, KeyCode::ArrowDown]) {
-        *row = match *row {
-            Row::TextScale => Row::StartSpeed,
-            Row::StartSpeed => Row::TextScale,
-        };
+    let up = keys.just_pressed(KeyCode::ArrowUp);
+    if up || keys.just_pressed(KeyCode::ArrowDown) {
+        let i = ROWS.iter().position(|r| r == &*row).unwrap_or(0);
+        *row = ROWS[if up {
+            (i + ROWS.len() - 1) % ROWS.len()
+        } else {
+            (i + 1) % ROWS.len()
+        }];
     }
     let left = keys.just_pressed(KeyCode::ArrowLeft);
     let right = keys.just_pressed(KeyCode::ArrowRight);
+    let flip = left || right || keys.any_just_pressed([KeyCode::Space, KeyCode::Enter]);
     let mut text_scale = settings.text_scale;
     let mut start_speed = settings.start_speed;
-    if left || right {
-        match *row {
-            Row::TextScale => text_scale = neighbour(&TEXT_SCALES, text_scale, right),
-            Row::StartSpeed => start_speed = neighbour(&SPEEDS, start_speed, right),
-        }
+    let mut pause = settings.pause_when_a_client_writes;
+    let mut author = settings.author_mode;
+    match *row {
+        Row::TextScale if left || right => text_scale = neighbour(&TEXT_SCALES, text_scale, right),
+        Row::StartSpeed if left || right => start_speed = neighbour(&SPEEDS, start_speed, right),
+        Row::PauseWhenAClientWrites if flip => pause = !pause,
+        Row::AuthorMode if flip => author = !author,
+        _ => {}
     }
 
     let ctx = contexts.ctx_mut()?;
+    let ctx_zoom = ctx.zoom_factor();
     let mut root = ui::root(ctx);
     egui::Panel::top("settings-top").show(&mut root, |ui| {
         ui.add_space(6.0);
@@ -196,7 +249,7 @@ fn draw(
         ui.add_space(4.0);
         ui::hint(
             ui,
-            "Up/Down choose a setting   ·   Left/Right change it   ·   Esc back",
+            "Up/Down choose a setting   ·   Left/Right or Space change it   ·   Esc back",
         );
         ui.add_space(4.0);
     });
@@ -232,6 +285,15 @@ fn draw(
                             }
                         });
                         ui.end_row();
+                        let shown = (ctx_zoom * 100.0).round() as u32;
+                        if shown != text_scale {
+                            ui.label("");
+                            ui::hint(
+                                ui,
+                                format!("Shown at {shown}%: the most this window fits. A larger window shows more."),
+                            );
+                            ui.end_row();
+                        }
 
                         ui.label(name(Row::StartSpeed, "Shifts start at speed"));
                         ui.horizontal(|ui| {
@@ -246,11 +308,25 @@ fn draw(
                             }
                         });
                         ui.end_row();
+
+                        ui.label(name(Row::PauseWhenAClientWrites, "Pause when a client writes"));
+                        if ui.selectable_label(pause, if pause { "On" } else { "Off" }).clicked() {
+                            pause = !pause;
+                            *row = Row::PauseWhenAClientWrites;
+                        }
+                        ui.end_row();
+
+                        ui.label(name(Row::AuthorMode, "Author mode"));
+                        if ui.selectable_label(author, if author { "On" } else { "Off" }).clicked() {
+                            author = !author;
+                            *row = Row::AuthorMode;
+                        }
+                        ui.end_row();
                     });
                 ui.add_space(6.0);
                 ui::hint(
                     ui,
-                    "The speed a shift starts at; +/- change it during the shift.",
+                    "The speed a shift starts at; +/- change it during the shift. Author mode shows file names, seeds and the problems of broken scenario files.",
                 );
                 if let Some(problem) = &settings.problem {
                     ui.add_space(10.0);
@@ -273,22 +349,33 @@ fn draw(
                             "Trainee profiles, results and these settings are kept here.",
                         );
                         ui.end_row();
-                        ui.strong("Scenarios folder");
-                        ui.monospace(shown_path(&config.scenarios));
-                        ui.end_row();
-                        ui.label("");
-                        ui::hint(
-                            ui,
-                            "Edit a file here while the game runs: it reloads when saved.",
-                        );
-                        ui.end_row();
+                        if config.author || author {
+                            ui.strong("Scenarios folder");
+                            ui.monospace(shown_path(&config.scenarios));
+                            ui.end_row();
+                            ui.label("");
+                            ui::hint(
+                                ui,
+                                "Edit a file here while the game runs: it reloads when saved.",
+                            );
+                            ui.end_row();
+                        }
                     });
             });
     });
 
-    if text_scale != settings.text_scale || start_speed != settings.start_speed {
+    let changed = (text_scale, start_speed, pause, author)
+        != (
+            settings.text_scale,
+            settings.start_speed,
+            settings.pause_when_a_client_writes,
+            settings.author_mode,
+        );
+    if changed {
         settings.text_scale = text_scale;
         settings.start_speed = start_speed;
+        settings.pause_when_a_client_writes = pause;
+        settings.author_mode = author;
         settings.save();
     }
     Ok(())
@@ -319,6 +406,22 @@ mod tests {
         assert!(!dir.path().join("settings.json.tmp").exists());
         let again = Settings::open(dir.path());
         assert_eq!((again.text_scale, again.start_speed), (150, 4));
+    }
+
+    #[test]
+    fn the_text_size_is_limited_to_what_the_window_fits() {
+        let mut settings = Settings {
+            text_scale: 200,
+            ..Settings::default()
+        };
+        assert_eq!(settings.zoom_in((1024.0, 600.0)), 1.0);
+        assert_eq!(settings.zoom_in((1366.0, 768.0)), 1.3);
+        assert_eq!(settings.zoom_in((1920.0, 1080.0)), 1.85);
+        assert_eq!(settings.zoom_in((2560.0, 1440.0)), 2.0);
+        // A window smaller than the layout's minimum keeps normal text.
+        assert_eq!(settings.zoom_in((640.0, 400.0)), 1.0);
+        settings.text_scale = 125;
+        assert_eq!(settings.zoom_in((2560.0, 1440.0)), 1.25);
     }
 
     #[test]

@@ -20,19 +20,27 @@ use bevy_egui::{EguiContexts, EguiInput, EguiPreUpdateSet, EguiPrimaryContextPas
 
 use super::Screen;
 use crate::engine::Happening;
-use crate::game::play::{ActiveShift, Happened, Panel, ShiftCommand};
+use crate::game::low_power::WakeAt;
+use crate::game::play::{ActiveShift, Happened, NOTICE_SECONDS, Panel, ShiftCommand};
 use crate::game::ui;
 use crate::scenario::Minute;
 
 /// How long a loyalty change stays on screen, in real seconds.
 const BADGE_SECONDS: f64 = 3.0;
-/// A reply timer this close to running out is drawn in red.
+/// A reply timer this close to running out is drawn in red and marked.
 const SHORT_REPLY: f64 = 5.0;
+/// How long a new conversation's tab blinks, in real seconds, and how
+/// fast: two steps a second, so the screen redraws only that often.
+const FLASH_SECONDS: f64 = 4.0;
+const FLASH_STEPS_PER_SECOND: f64 = 2.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LeaveConfirm>()
         .init_resource::<ShiftView>()
+        .init_resource::<ui::Fit>()
+        .init_resource::<WakeAt>()
         .add_systems(OnEnter(Screen::Shift), reset_view)
+        .add_systems(OnExit(Screen::Shift), forget_wake)
         .add_systems(
             PreUpdate,
             keep_keys_from_egui
@@ -68,6 +76,13 @@ struct ShiftView {
     badges: Vec<Option<Badge>>,
     /// The task row last scrolled to, to follow the arrow keys.
     shown_task: Option<usize>,
+    /// Conversations opened on their own, by dialogue, with the real second
+    /// they opened: their tab blinks for a while and says NEW until the
+    /// trainee has it on screen.
+    fresh: Vec<(usize, f64)>,
+    /// The (dialogue, node) last shown, to bring its answers into view
+    /// when it changes.
+    shown_line: Option<(usize, usize)>,
 }
 
 /// A loyalty change fading out.
@@ -93,14 +108,41 @@ impl ShiftView {
         });
     }
 
-    /// Drops the badges that have faded; true while any is still fading.
-    fn fade(&mut self, now: f64) -> bool {
+    /// Drops the badges that have faded; the real second at which the
+    /// screen next changes on its own (a badge goes, a blink steps).
+    fn fade(&mut self, now: f64) -> Option<f64> {
         for badge in &mut self.badges {
             if badge.is_some_and(|b| now - b.since >= BADGE_SECONDS) {
                 *badge = None;
             }
         }
-        self.badges.iter().any(Option::is_some)
+        let badges = self
+            .badges
+            .iter()
+            .flatten()
+            .map(|b| b.since + BADGE_SECONDS);
+        let step = 1.0 / FLASH_STEPS_PER_SECOND;
+        let blinks = self
+            .fresh
+            .iter()
+            .filter(|(_, since)| now - since < FLASH_SECONDS)
+            .map(|(_, since)| since + ((now - since) / step).floor() * step + step);
+        badges.chain(blinks).min_by(f64::total_cmp)
+    }
+
+    /// Whether the tab of `dialogue` is lit now: on and off while it is
+    /// fresh.
+    fn lit(&self, dialogue: usize, now: f64) -> bool {
+        self.fresh.iter().any(|&(d, since)| {
+            d == dialogue
+                && now - since < FLASH_SECONDS
+                && (((now - since) * FLASH_STEPS_PER_SECOND) as u64).is_multiple_of(2)
+        })
+    }
+
+    /// Whether `dialogue` opened on its own and has not been on screen.
+    fn is_new(&self, dialogue: usize) -> bool {
+        self.fresh.iter().any(|&(d, _)| d == dialogue)
     }
 }
 
@@ -121,8 +163,14 @@ fn note_happenings(
         view.seen_at = a.shift.now();
     }
     for Happened(h) in happened.read() {
-        if let Happening::LoyaltyChanged { client, by } = *h {
-            view.loyalty_changed(client, by, now);
+        match *h {
+            Happening::LoyaltyChanged { client, by } => view.loyalty_changed(client, by, now),
+            Happening::DialogueOpened(d) => {
+                view.fresh.retain(|&(f, _)| f != d);
+                view.fresh.push((d, now));
+            }
+            Happening::TimedOut(d) => view.fresh.retain(|&(f, _)| f != d),
+            _ => {}
         }
     }
 }
@@ -130,6 +178,11 @@ fn note_happenings(
 fn reset_view(mut view: ResMut<ShiftView>, mut confirm: ResMut<LeaveConfirm>) {
     *view = ShiftView::default();
     *confirm = LeaveConfirm::default();
+}
+
+/// Off the shift screen nothing of it needs waking for.
+fn forget_wake(mut wake_at: ResMut<WakeAt>) {
+    wake_at.0 = None;
 }
 
 /// Every key on this screen belongs to the game: without this, Tab would
@@ -222,10 +275,38 @@ fn answer_reload(
 #[derive(Default)]
 struct Picks {
     focus: Option<Panel>,
+    /// A dialogue (index into the scenario's dialogues).
     conversation: Option<usize>,
+    /// A task (index into the scenario's tasks).
     task: Option<usize>,
+    /// A conversation now on screen: no longer new.
+    seen: Option<usize>,
     leave: bool,
     stay: bool,
+}
+
+/// From this many points across the inbox has a column of its own; below,
+/// it shares the left column with the clients and the team.
+const WIDE: f32 = 1500.0;
+
+/// The clients with their loyalty, the team with their hours.
+fn people(
+    ui: &mut egui::Ui,
+    a: &ActiveShift,
+    view: &ShiftView,
+    now_real: f64,
+    out: &mut MessageWriter<ShiftCommand>,
+) {
+    people::clients(ui, &a.shift, view, now_real);
+    ui.add_space(8.0);
+    people::team(ui, &a.shift, out);
+}
+
+/// What the drawing reports back: what did not fit, when to wake.
+#[derive(SystemParam)]
+struct ScreenState<'w> {
+    fit: ResMut<'w, ui::Fit>,
+    wake_at: ResMut<'w, WakeAt>,
 }
 
 fn draw(
@@ -233,17 +314,32 @@ fn draw(
     mut active: ResMut<ActiveShift>,
     mut view: ResMut<ShiftView>,
     mut leaving: Leaving,
+    mut screen_state: ScreenState,
     real: Res<Time<Real>>,
     mut out: MessageWriter<ShiftCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let a: &ActiveShift = &active;
     let now_real = real.elapsed_secs_f64();
-    if view.fade(now_real) {
-        ctx.request_repaint();
+    if active
+        .notice
+        .as_ref()
+        .is_some_and(|n| now_real - n.since >= NOTICE_SECONDS)
+    {
+        active.notice = None;
     }
+    let a: &ActiveShift = &active;
+    let mut wake = view.fade(now_real);
+    if let Some(n) = &a.notice {
+        wake = Some(wake.map_or(n.since + NOTICE_SECONDS, |w| {
+            w.min(n.since + NOTICE_SECONDS)
+        }));
+    }
+    screen_state.wake_at.0 = wake;
+    let fit = &mut *screen_state.fit;
+    fit.clear();
     let mut picks = Picks::default();
     let screen = ctx.content_rect();
+    let wide = screen.width() >= WIDE;
     let mut root = ui::root(ctx);
     root.style_mut().interaction.selectable_labels = false;
 
@@ -251,34 +347,55 @@ fn draw(
         .resizable(false)
         .frame(
             egui::Frame::side_top_panel(&ctx.global_style())
-                .inner_margin(egui::Margin::symmetric(12, 8)),
+                .inner_margin(egui::Margin::symmetric(12, 6)),
         )
-        .show(&mut root, |ui| top_bar::top_bar(ui, a, &mut out));
+        .show(&mut root, |ui| {
+            top_bar::top_bar(ui, a, &mut out);
+            fit.panel("top bar", ui);
+        });
+    // Three columns: who is who (and the inbox, unless the window is wide
+    // enough to give it a column), the conversation with the most room, the
+    // task cards.
     egui::Panel::left("shift-people")
         .resizable(false)
-        .exact_size((screen.width() * 0.23).clamp(270.0, 420.0))
+        .exact_size((screen.width() * 0.22).clamp(200.0, 380.0))
         .show(&mut root, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("people")
-                .auto_shrink([false; 2])
-                .show(ui, |ui| {
-                    people::clients(ui, &a.shift, &view, now_real);
-                    ui.add_space(10.0);
-                    people::team(ui, &a.shift, &mut out);
-                });
+            if wide {
+                egui::ScrollArea::vertical()
+                    .id_salt("people")
+                    .auto_shrink([false; 2])
+                    .show(ui, |ui| people(ui, a, &view, now_real, &mut out));
+            } else {
+                let height = (ui.available_height() * 0.6).max(120.0);
+                egui::ScrollArea::vertical()
+                    .id_salt("people")
+                    .auto_shrink([false, true])
+                    .max_height(height)
+                    .show(ui, |ui| people(ui, a, &view, now_real, &mut out));
+                ui.separator();
+                inbox::inbox(ui, a);
+            }
+            fit.panel("clients and team", ui);
         });
-    egui::Panel::bottom("shift-tasks")
+    if wide {
+        egui::Panel::right("shift-inbox")
+            .resizable(false)
+            .exact_size((screen.width() * 0.16).clamp(240.0, 400.0))
+            .show(&mut root, |ui| {
+                inbox::inbox(ui, a);
+                fit.panel("inbox", ui);
+            });
+    }
+    egui::Panel::right("shift-tasks")
         .resizable(false)
-        .exact_size((screen.height() * 0.45).clamp(260.0, 600.0))
+        .exact_size((screen.width() * 0.3).clamp(280.0, 480.0))
         .show(&mut root, |ui| {
-            tasks::task_board(ui, a, &mut view, &mut picks, &mut out)
+            tasks::task_board(ui, a, &mut view, &mut picks, &mut out);
+            fit.panel("task board", ui);
         });
-    egui::Panel::right("shift-inbox")
-        .resizable(false)
-        .exact_size((screen.width() * 0.22).clamp(250.0, 420.0))
-        .show(&mut root, |ui| inbox::inbox(ui, a));
     egui::CentralPanel::default_margins().show(&mut root, |ui| {
-        conversation::dialogue(ui, a, &mut picks, &mut out)
+        conversation::dialogue(ui, a, &mut view, &mut picks, fit, now_real, &mut out);
+        fit.panel("conversation", ui);
     });
 
     if a.changed_on_disk || leaving.is_open() {
@@ -311,10 +428,16 @@ fn draw(
         active.focus = f;
     }
     if let Some(c) = picks.conversation {
-        active.conversation = c;
+        active.conversation = Some(c);
     }
     if let Some(t) = picks.task {
-        active.task = t;
+        active.task = Some(t);
+    }
+    if let Some(d) = picks.seen {
+        // Seen once it has blinked its while: a glance at a blinking tab
+        // is not reading it.
+        view.fresh
+            .retain(|&(f, since)| f != d || now_real - since < FLASH_SECONDS);
     }
     Ok(())
 }

@@ -100,11 +100,14 @@ pub(super) fn team(ui: &mut egui::Ui, shift: &Shift, out: &mut MessageWriter<Shi
         &doing,
     );
     let label = format!("Break {} min", crate::engine::rules::SHORT_BREAK);
-    if ui.button(ui::key("B", &label)).clicked() {
-        out.write(ShiftCommand::Act(Action::TakeBreak {
-            minutes: crate::engine::rules::SHORT_BREAK,
-        }));
-    }
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(ui::key("B", &label)).clicked() {
+            out.write(ShiftCommand::Act(Action::TakeBreak {
+                minutes: crate::engine::rules::SHORT_BREAK,
+            }));
+        }
+        ui::hint(ui, "Esc: leave the shift");
+    });
 }
 
 fn person(ui: &mut egui::Ui, name: &str, role: &str, minutes_left: u32, doing: &str) {

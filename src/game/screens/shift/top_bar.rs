@@ -11,7 +11,9 @@ use crate::scenario::format_time;
 pub(super) fn top_bar(ui: &mut egui::Ui, a: &ActiveShift, out: &mut MessageWriter<ShiftCommand>) {
     let shift = &a.shift;
     let sc = shift.scenario();
-    ui.horizontal(|ui| {
+    // Wrapping: at a large text size or in a narrow window the bar takes a
+    // second row rather than running off the edge.
+    ui.horizontal_wrapped(|ui| {
         ui.label(
             egui::RichText::new(format_time(shift.now()))
                 .size(28.0)
@@ -29,8 +31,8 @@ pub(super) fn top_bar(ui: &mut egui::Ui, a: &ActiveShift, out: &mut MessageWrite
         ui.separator();
         if a.paused {
             let paused = egui::Button::new(
-                egui::RichText::new("PAUSED — Space to resume")
-                    .size(20.0)
+                egui::RichText::new("PAUSED · Space")
+                    .size(18.0)
                     .strong()
                     .color(egui::Color32::BLACK),
             )
@@ -59,18 +61,21 @@ pub(super) fn top_bar(ui: &mut egui::Ui, a: &ActiveShift, out: &mut MessageWrite
         ui.label(egui::RichText::new(ui::h_mm(shift.trainee_minutes_left())).strong());
         ui.separator();
         ui.label("Stress");
-        stress_gauge(ui, shift.stress(), sc.trainee.burnout_at, 200.0);
+        let gauge = (ui.ctx().content_rect().width() * 0.15).clamp(120.0, 220.0);
+        stress_gauge(ui, shift.stress(), sc.trainee.burnout_at, gauge);
         if shift.in_danger_zone() {
             ui.colored_label(theme::BAD, egui::RichText::new("DANGER").strong());
         }
         ui.vertical(|ui| {
             ui.spacing_mut().item_spacing.y = 0.0;
-            let zone = format!("danger above {DANGER_ZONE}");
-            ui.label(egui::RichText::new(zone).small().color(theme::BAD));
-            ui::hint(ui, format!("burnout at {}", sc.trainee.burnout_at));
-        });
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui::hint(ui, "Esc: leave");
+            // One short word a line, so the pair never wraps inside.
+            ui.horizontal(|ui| {
+                let zone = format!("danger >{DANGER_ZONE}");
+                ui.label(egui::RichText::new(zone).small().color(theme::BAD));
+            });
+            ui.horizontal(|ui| {
+                ui::hint(ui, format!("burnout {}", sc.trainee.burnout_at));
+            });
         });
     });
 }
