@@ -13,6 +13,7 @@ mod export;
 mod low_power;
 mod play;
 mod profiles;
+mod resume;
 mod screens;
 mod shot;
 mod theme;
@@ -30,6 +31,7 @@ pub use play::{
     ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Notice, Panel, Saved, ShiftCommand,
 };
 pub use profiles::{Course, Profiles};
+pub use resume::{InProgress, Resumable, ResumeChoice};
 pub use screens::{PickTrainee, Screen, Selected, TEXT_SCALES};
 pub use shot::{ShotRequest, ShotScreen};
 
@@ -57,6 +59,8 @@ pub fn run(config: GameConfig, shot: Option<ShotRequest>) -> ExitCode {
                     resolution: WindowResolution::new(width, height),
                     ..default()
                 }),
+                // The shift screen asks before a closed window ends a shift.
+                close_when_requested: false,
                 ..default()
             })
             .set(AssetPlugin {
@@ -98,6 +102,7 @@ impl Plugin for GamePlugin {
             assets::plugin,
             profiles::plugin,
             play::plugin,
+            resume::plugin,
             screens::plugin,
         ));
     }

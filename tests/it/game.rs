@@ -16,7 +16,7 @@ use kam_trainer::engine::script::run_script;
 use kam_trainer::engine::{DecisionKind, Happening, TaskStatus};
 use kam_trainer::game::{
     ActiveShift, Catalogue, Course, GameConfig, GamePlugin, Happened, LastRun, PickTrainee,
-    Profiles, Saved, Screen, ShiftCommand,
+    Profiles, Resumable, ResumeChoice, Saved, Screen, ShiftCommand,
 };
 use kam_trainer::scenario::Stage;
 use kam_trainer::scoring::assess::assess;
@@ -47,6 +47,18 @@ impl Game {
         for (name, from) in files {
             std::fs::copy(from, scenarios.join(name)).unwrap();
         }
+        Game::in_folders(dirs)
+    }
+
+    /// The game started again on the same folders, as after quitting.
+    fn restart(self) -> Game {
+        let Game { app, _dirs } = self;
+        drop(app);
+        Game::in_folders(_dirs)
+    }
+
+    fn in_folders(dirs: tempfile::TempDir) -> Game {
+        let scenarios = dirs.path().join("scenarios");
         let mut app = App::new();
         app.add_plugins((
             MinimalPlugins,
@@ -542,4 +554,91 @@ fn what_the_engine_reports_reaches_the_screens_once_each() {
         .filter(|h| matches!(h, Happening::TaskArrived(_)))
         .count();
     assert_eq!(arrivals, arrived);
+}
+
+#[test]
+fn a_shift_closed_mid_way_resumes_after_a_restart_and_its_run_verifies() {
+    let mut game = Game::new(&[("reference.ron", &scenario("reference-late-shipment.ron"))]);
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Anna".into()));
+    game.app.update();
+    game.app.update();
+    game.send(ShiftCommand::Start {
+        file: "reference.ron".into(),
+        seed: 11,
+    });
+    game.app.update();
+    assert_eq!(game.screen(), Screen::Shift);
+    // Answer whoever asks for a while, then close the window.
+    for _ in 0..12 {
+        if let Some(c) = game.shift().shift.conversations().first() {
+            let dialogue = c.dialogue;
+            game.send(ShiftCommand::Answer { dialogue, n: 0 });
+        }
+        game.app.update();
+    }
+    let decisions = game.shift().shift.decisions().to_vec();
+    assert!(decisions.len() >= 2, "{decisions:?}");
+    game.app
+        .world_mut()
+        .write_message(bevy::window::WindowCloseRequested {
+            window: Entity::PLACEHOLDER,
+        });
+    game.app.update();
+    // The window does not just close: the shift asks, and the clock stops.
+    assert_eq!(game.screen(), Screen::Shift);
+    assert!(game.shift().paused);
+    let at = game.shift().shift.now();
+    game.press(KeyCode::KeyQ);
+    assert_eq!(
+        game.app.should_exit(),
+        Some(AppExit::Success),
+        "Q keeps the shift and quits"
+    );
+    let kept = game._dirs.path().join("data/in-progress");
+    assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 1);
+
+    // The next start: the same trainee is offered the shift, resumes it
+    // paused at the very minute, with the very decisions.
+    let mut game = game.restart();
+    game.app
+        .world_mut()
+        .write_message(PickTrainee("Anna".into()));
+    game.app.update();
+    game.app.update();
+    assert_eq!(game.screen(), Screen::List);
+    let offered = game.app.world().resource::<Resumable>();
+    let found = offered.found.as_ref().expect("the shift is offered");
+    assert_eq!((found.at, found.decisions.len()), (at, decisions.len()));
+    game.app.world_mut().write_message(ResumeChoice::Resume);
+    game.app.update();
+    game.app.update();
+    assert_eq!(game.screen(), Screen::Shift);
+    assert!(game.shift().paused);
+    assert_eq!(game.shift().shift.now(), at);
+    assert_eq!(game.shift().shift.decisions(), decisions.as_slice());
+
+    // Played to its end, it records and verifies like any other run.
+    game.send(ShiftCommand::TogglePause);
+    for _ in 0..200 {
+        if game.screen() == Screen::Debrief {
+            break;
+        }
+        game.app.update();
+    }
+    assert_eq!(game.screen(), Screen::Debrief);
+    let run = game.app.world().resource::<LastRun>();
+    assert!(matches!(run.saved, Saved::Yes { .. }), "{:?}", run.saved);
+    let record = run.record.clone().expect("a trainee's run has a record");
+    assert_eq!(
+        &record.outcome.decisions[..decisions.len()],
+        decisions.as_slice()
+    );
+    let mut index = kam_trainer::report::ScenarioIndex::default();
+    let path = game.scenarios().join("reference.ron");
+    index.add(&path, &std::fs::read(&path).unwrap());
+    assert_eq!(kam_trainer::report::verify_run(&record, &index), vec![]);
+    // Finished: nothing is left to resume.
+    assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 0);
 }

@@ -5,10 +5,11 @@
 //! Enter starts the shift with the seed in the field (a fresh one from the
 //! wall clock each time the briefing opens).
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Screen, Selected};
+use super::{AuthorMode, Screen, Selected};
 use crate::game::assets::Catalogue;
 use crate::game::play::ShiftCommand;
 use crate::game::{theme, ui};
@@ -61,15 +62,24 @@ pub(super) const HOW_TO_PLAY: [(&str, &str); 9] = [
     ("Esc", "leave the shift (asks first)"),
 ];
 
+/// The seed as typed, and whether the seed box is shown at all.
+#[derive(SystemParam)]
+struct SeedBox<'w> {
+    field: ResMut<'w, SeedField>,
+    author: AuthorMode<'w>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     keys: Res<ButtonInput<KeyCode>>,
     catalogue: Res<Catalogue>,
     selected: Res<Selected>,
-    mut field: ResMut<SeedField>,
+    seed_box: SeedBox,
     mut commands: MessageWriter<ShiftCommand>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
+    let author = seed_box.author.on();
+    let mut field = seed_box.field;
     let file = selected.0.clone();
     let loaded = file
         .as_ref()
@@ -113,7 +123,7 @@ fn draw(
                     format_time(r.end),
                     ui::hours(f64::from(r.end - r.start) / 60.0)
                 ));
-                if let Some(f) = &file {
+                if let Some(f) = file.as_ref().filter(|_| author) {
                     ui.label("·");
                     ui.label(
                         egui::RichText::new(f.display().to_string())
@@ -130,17 +140,21 @@ fn draw(
         egui::Panel::bottom("briefing-start").show(&mut root, |ui| {
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                ui.label("Seed");
-                let edit = ui.add(
-                    egui::TextEdit::singleline(&mut field.0)
-                        .desired_width(120.0)
-                        .char_limit(20),
-                );
-                if edit.changed() {
-                    field.0.retain(|c| c.is_ascii_digit());
-                }
-                if ui.button("New seed").clicked() {
-                    field.0 = wall_clock_seed().to_string();
+                // The seed is the author's business: a trainee gets a fresh
+                // one each time.
+                if author {
+                    ui.label("Seed");
+                    let edit = ui.add(
+                        egui::TextEdit::singleline(&mut field.0)
+                            .desired_width(120.0)
+                            .char_limit(20),
+                    );
+                    if edit.changed() {
+                        field.0.retain(|c| c.is_ascii_digit());
+                    }
+                    if ui.button("New seed").clicked() {
+                        field.0 = wall_clock_seed().to_string();
+                    }
                 }
                 ui.add_space(16.0);
                 let start_button = egui::Button::new(
@@ -154,7 +168,7 @@ fn draw(
                 }
                 if seed.is_none() {
                     ui.colored_label(theme::BAD, "Type a whole number as the seed.");
-                } else {
+                } else if author {
                     ui::hint(
                         ui,
                         "The same seed and the same decisions give the same shift.",
@@ -183,7 +197,7 @@ fn draw(
                     (Some(_), None, _) => {
                         ui.colored_label(theme::MUTED, "loading…");
                     }
-                    (Some(_), Some(l), None) => broken(ui, l),
+                    (Some(_), Some(l), None) => broken(ui, l, author),
                     (Some(_), Some(l), Some((s, r))) => details(ui, l, s, r),
                 }
             });
@@ -199,7 +213,18 @@ fn draw(
 }
 
 /// The file has errors now: say so and show them, as `check` would.
-fn broken(ui: &mut egui::Ui, loaded: &Loaded) {
+/// A trainee is told the shift is not ready; an author sees what to fix.
+fn broken(ui: &mut egui::Ui, loaded: &Loaded, author: bool) {
+    if !author {
+        ui.colored_label(
+            theme::WARN,
+            egui::RichText::new("This shift is not ready to be played yet.")
+                .strong()
+                .size(18.0),
+        );
+        ui.label("Your instructor is still working on it; pick another shift for now.");
+        return;
+    }
     ui.colored_label(
         theme::BAD,
         egui::RichText::new(format!(

@@ -13,8 +13,8 @@ use egui_plot::{
     PlotPoints, Points, Span,
 };
 
-use super::Screen;
 use super::briefing::wall_clock_seed;
+use super::{AuthorMode, Screen};
 use crate::engine::rules::DANGER_ZONE;
 use crate::engine::{Action, Decision, DecisionKind, EndReason, Outcome, Sample};
 use crate::game::export::export_runs;
@@ -51,6 +51,8 @@ struct Exported(Option<Result<String, String>>);
 struct Store<'w> {
     profiles: ResMut<'w, Profiles>,
     course: Res<'w, Course>,
+    /// Authors see the run's seed.
+    author: AuthorMode<'w>,
 }
 
 fn draw(
@@ -62,9 +64,11 @@ fn draw(
     mut commands: MessageWriter<ShiftCommand>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
+    let author = store.author.on();
     let Store {
         mut profiles,
         course,
+        ..
     } = store;
     let ctx = contexts.ctx_mut()?;
     let mut root = ui::root(ctx);
@@ -118,12 +122,14 @@ fn draw(
         ui.horizontal_wrapped(|ui| {
             let (why, colour) = end_reason(sc, o);
             ui.colored_label(colour, why);
-            ui.label("·");
-            ui.label(
-                egui::RichText::new(format!("seed {}", run.seed))
-                    .monospace()
-                    .color(theme::MUTED),
-            );
+            if author {
+                ui.label("·");
+                ui.label(
+                    egui::RichText::new(format!("seed {}", run.seed))
+                        .monospace()
+                        .color(theme::MUTED),
+                );
+            }
         });
         ui.add_space(6.0);
     });

@@ -18,9 +18,10 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{Navigate, Screen, Selected, Trainees};
+use super::{AuthorMode, Navigate, Screen, Selected, Trainees};
 use crate::career::ladder::{Career, best_runs};
 use crate::game::assets::{Catalogue, CatalogueEntry};
+use crate::game::resume::{Resumable, ResumeChoice};
 use crate::game::{GameConfig, theme, ui};
 use crate::report::RunRecord;
 use crate::scenario::Stage;
@@ -28,7 +29,10 @@ use crate::scenario::Stage;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<OpenProblems>()
         .init_resource::<ScrollToCursor>()
-        .add_systems(Update, read_keys.run_if(in_state(Screen::List)))
+        .add_systems(
+            Update,
+            (read_keys, read_resume_keys).run_if(in_state(Screen::List)),
+        )
         .add_systems(EguiPrimaryContextPass, draw.run_if(in_state(Screen::List)));
 }
 
@@ -261,16 +265,43 @@ fn read_keys(
     }
 }
 
+/// R resumes the shift in progress, X forgets it.
+fn read_resume_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    resumable: Res<Resumable>,
+    mut choose: MessageWriter<ResumeChoice>,
+) {
+    if resumable.found.is_none() {
+        return;
+    }
+    if keys.just_pressed(KeyCode::KeyR) {
+        choose.write(ResumeChoice::Resume);
+    } else if keys.just_pressed(KeyCode::KeyX) {
+        choose.write(ResumeChoice::Discard);
+    }
+}
+
 /// Draws the list; clicks do what the keys do.
+/// The shift in progress the list offers to resume, who reads it, and
+/// which files' problems are unfolded.
+#[derive(SystemParam)]
+struct Offer<'w> {
+    resumable: Res<'w, Resumable>,
+    choose: MessageWriter<'w, ResumeChoice>,
+    author: AuthorMode<'w>,
+    open: ResMut<'w, OpenProblems>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     catalogue: Res<Catalogue>,
     config: Res<GameConfig>,
     trainees: Trainees,
     cursor: Cursor,
-    mut open: ResMut<OpenProblems>,
     mut go: Navigate,
+    mut offer: Offer,
 ) -> Result {
+    let author = offer.author.on();
     let Cursor {
         mut selected,
         mut scroll,
@@ -321,11 +352,12 @@ fn draw(
         ui.add_space(4.0);
     });
     egui::CentralPanel::default_margins().show(&mut root, |ui| {
+        resume_offer(ui, &mut offer);
         if let Some(problem) = &catalogue.problem {
             ui.colored_label(theme::BAD, problem);
             ui.add_space(8.0);
         }
-        if !course.load.diagnostics.is_empty() {
+        if author && !course.load.diagnostics.is_empty() {
             let file = course
                 .load
                 .path
@@ -386,8 +418,8 @@ fn draw(
                     for pos in members {
                         let entry = &catalogue.entries[order[pos].1];
                         let is_selected = cursor == Some(pos);
-                        let unfolded = open.is_open(entry, ladder);
-                        let card = entry_card(ui, entry, is_selected, unfolded, ladder);
+                        let unfolded = offer.open.is_open(entry, ladder);
+                        let card = entry_card(ui, entry, is_selected, unfolded, ladder, author);
                         if is_selected && moved {
                             card.card.scroll_to_me(None);
                         }
@@ -409,7 +441,7 @@ fn draw(
     if let Some(file) = toggle_problems
         && let Some(entry) = catalogue.find(&file)
     {
-        open.toggle(entry, ladder);
+        offer.open.toggle(entry, ladder);
     }
     if let Some(file) = open_briefing {
         selected.0 = Some(file);
@@ -492,6 +524,7 @@ fn entry_card(
     selected: bool,
     unfolded: bool,
     ladder: &Ladder,
+    author: bool,
 ) -> Card {
     let status = Status::of(entry, ladder);
     let loaded = entry.loaded.as_deref();
@@ -538,6 +571,9 @@ fn entry_card(
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             match status {
                                 Status::Loading => ui.colored_label(theme::MUTED, "loading…"),
+                                Status::Broken { .. } if !author => {
+                                    ui.colored_label(theme::MUTED, "Not ready yet")
+                                }
                                 Status::Broken { errors } => ui.colored_label(
                                     theme::BAD,
                                     egui::RichText::new(format!(
@@ -570,6 +606,9 @@ fn entry_card(
                     let summary = match (scenario, loaded) {
                         (Some(s), _) if !s.summary.is_empty() => s.summary.clone(),
                         (Some(_), _) => "No summary.".to_owned(),
+                        (None, Some(_)) if !author => {
+                            "Your instructor is still preparing this shift.".to_owned()
+                        }
                         (None, Some(l)) => l.diagnostics.first().map_or_else(
                             || "This file cannot be read.".to_owned(),
                             |d| d.message.clone(),
@@ -580,6 +619,9 @@ fn entry_card(
                         ui.add(egui::Label::new(summary).truncate());
                     }
                     ui.horizontal(|ui| {
+                        if !author {
+                            return;
+                        }
                         ui.label(
                             egui::RichText::new(&file)
                                 .monospace()
@@ -600,7 +642,7 @@ fn entry_card(
                             }
                         }
                     });
-                    if let Some(l) = loaded.filter(|l| !l.diagnostics.is_empty()) {
+                    if let Some(l) = loaded.filter(|l| author && !l.diagnostics.is_empty()) {
                         let label = if broken {
                             "Problems: what to fix before it can be played"
                         } else {
@@ -640,6 +682,41 @@ fn entry_card(
     }
     ui.add_space(6.0);
     Card { card, toggled }
+}
+
+/// "You have a shift in progress": resume it (R) or forget it (X).
+fn resume_offer(ui: &mut egui::Ui, offer: &mut Offer) {
+    if let Some(problem) = &offer.resumable.problem {
+        ui.colored_label(theme::WARN, problem);
+        ui.add_space(6.0);
+    }
+    let Some(found) = &offer.resumable.found else {
+        return;
+    };
+    let text = format!("You have a shift in progress: {}.", found.describe());
+    let mut choice = None;
+    egui::Frame::new()
+        .fill(theme::FOCUS.gamma_multiply(0.25))
+        .stroke(egui::Stroke::new(1.0, theme::FOCUS))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            ui.add(egui::Label::new(egui::RichText::new(text).strong()).wrap());
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(ui::key("R", "Resume it")).clicked() {
+                    choice = Some(ResumeChoice::Resume);
+                }
+                if ui.button(ui::key("X", "Discard it")).clicked() {
+                    choice = Some(ResumeChoice::Discard);
+                }
+                ui::hint(ui, "It goes on exactly where you left it, paused.");
+            });
+        });
+    ui.add_space(8.0);
+    if let Some(c) = choice {
+        offer.choose.write(c);
+    }
 }
 
 fn plural(n: usize) -> &'static str {

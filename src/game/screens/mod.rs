@@ -115,3 +115,17 @@ fn go_back(
         next.set(t);
     }
 }
+
+/// Whether the game shows what authors need (file names, seeds, the
+/// diagnostics of broken files): `--author`, or the setting.
+#[derive(SystemParam)]
+pub struct AuthorMode<'w> {
+    config: Res<'w, crate::game::GameConfig>,
+    settings: Res<'w, Settings>,
+}
+
+impl AuthorMode<'_> {
+    pub fn on(&self) -> bool {
+        self.config.author || self.settings.author_mode
+    }
+}

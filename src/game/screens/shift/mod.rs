@@ -16,13 +16,17 @@ mod top_bar;
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use bevy::window::WindowCloseRequested;
 use bevy_egui::{EguiContexts, EguiInput, EguiPreUpdateSet, EguiPrimaryContextPass, egui};
 
 use super::Screen;
 use crate::engine::Happening;
 use crate::game::low_power::WakeAt;
 use crate::game::play::{ActiveShift, Happened, NOTICE_SECONDS, Panel, ShiftCommand};
+use crate::game::profiles::Profiles;
+use crate::game::resume::{self, Resumable};
 use crate::game::ui;
+use crate::game::{GameConfig, theme};
 use crate::scenario::Minute;
 
 /// How long a loyalty change stays on screen, in real seconds.
@@ -48,9 +52,13 @@ pub(super) fn plugin(app: &mut App) {
                 .before(EguiPreUpdateSet::BeginPass)
                 .run_if(in_state(Screen::Shift)),
         )
+        .add_message::<WindowCloseRequested>()
         .add_systems(
             Update,
-            (note_happenings, ask_to_leave, answer_reload).run_if(in_state(Screen::Shift)),
+            (
+                (note_happenings, ask_to_leave, answer_reload).run_if(in_state(Screen::Shift)),
+                close_requested,
+            ),
         )
         .add_systems(
             EguiPrimaryContextPass,
@@ -65,6 +73,8 @@ struct LeaveConfirm {
     open: bool,
     /// The clock was running when Esc was pressed: staying resumes it.
     resume: bool,
+    /// Asked because the window is being closed.
+    closing: bool,
 }
 
 /// What the screen remembers between frames.
@@ -201,6 +211,10 @@ struct Leaving<'w, 's> {
     confirm: ResMut<'w, LeaveConfirm>,
     commands: Commands<'w, 's>,
     next: ResMut<'w, NextState<Screen>>,
+    resumable: ResMut<'w, Resumable>,
+    profiles: Res<'w, Profiles>,
+    config: Res<'w, GameConfig>,
+    exit: MessageWriter<'w, AppExit>,
 }
 
 impl Leaving<'_, '_> {
@@ -209,20 +223,47 @@ impl Leaving<'_, '_> {
     }
 
     /// Asks; pauses a running clock meanwhile.
-    fn ask(&mut self, running: bool, out: &mut MessageWriter<ShiftCommand>) {
+    fn ask(&mut self, running: bool, closing: bool, out: &mut MessageWriter<ShiftCommand>) {
         if running {
             out.write(ShiftCommand::TogglePause);
         }
         *self.confirm = LeaveConfirm {
             open: true,
             resume: running,
+            closing,
         };
     }
 
+    /// Leaves the shift: its decisions do not count, nothing is kept to
+    /// resume; the game quits if the window was being closed.
     fn leave(&mut self) {
+        let closing = self.confirm.closing;
         *self.confirm = LeaveConfirm::default();
+        resume::forget(
+            self.profiles.current_name(),
+            &self.config.data_dir,
+            &mut self.resumable,
+        );
         self.commands.remove_resource::<ActiveShift>();
-        self.next.set(Screen::List);
+        if closing {
+            self.exit.write(AppExit::Success);
+        } else {
+            self.next.set(Screen::List);
+        }
+    }
+
+    /// Keeps the shift where it is, to resume at the next start, and quits.
+    fn keep_and_quit(&mut self, active: &ActiveShift) {
+        if let Some(trainee) = self.profiles.current_name() {
+            resume::write_now(active, trainee, &self.config.data_dir, &mut self.resumable);
+        }
+        if let Some(problem) = &self.resumable.problem {
+            // Not kept: say so rather than quit and lose it.
+            warn!("{problem}");
+            return;
+        }
+        *self.confirm = LeaveConfirm::default();
+        self.exit.write(AppExit::Success);
     }
 
     /// Closes the question; resumes the clock if asking paused it and it is
@@ -235,7 +276,8 @@ impl Leaving<'_, '_> {
     }
 }
 
-/// Esc asks before leaving; Enter leaves, Esc again stays.
+/// Esc asks before leaving; Enter leaves, Q keeps the shift and quits, Esc
+/// again stays.
 fn ask_to_leave(
     keys: Res<ButtonInput<KeyCode>>,
     active: Option<Res<ActiveShift>>,
@@ -245,11 +287,36 @@ fn ask_to_leave(
     if leaving.is_open() {
         if keys.any_just_pressed([KeyCode::Enter, KeyCode::NumpadEnter]) {
             leaving.leave();
+        } else if keys.just_pressed(KeyCode::KeyQ)
+            && let Some(a) = &active
+        {
+            leaving.keep_and_quit(a);
         } else if keys.just_pressed(KeyCode::Escape) {
             leaving.stay(active.is_some_and(|a| a.paused), &mut out);
         }
     } else if keys.just_pressed(KeyCode::Escape) {
-        leaving.ask(active.is_some_and(|a| !a.paused), &mut out);
+        leaving.ask(active.is_some_and(|a| !a.paused), false, &mut out);
+    }
+}
+
+/// Closing the window during a shift asks first, as Esc does; anywhere
+/// else it quits.
+fn close_requested(
+    mut requests: MessageReader<WindowCloseRequested>,
+    screen: Res<State<Screen>>,
+    active: Option<Res<ActiveShift>>,
+    mut leaving: Leaving,
+    mut out: MessageWriter<ShiftCommand>,
+) {
+    if requests.read().count() == 0 {
+        return;
+    }
+    match active.filter(|a| *screen.get() == Screen::Shift && !a.shift.is_over()) {
+        Some(_) if leaving.is_open() => leaving.confirm.closing = true,
+        Some(a) => leaving.ask(!a.paused, true, &mut out),
+        None => {
+            leaving.exit.write(AppExit::Success);
+        }
     }
 }
 
@@ -282,6 +349,7 @@ struct Picks {
     /// A conversation now on screen: no longer new.
     seen: Option<usize>,
     leave: bool,
+    keep: bool,
     stay: bool,
 }
 
@@ -405,13 +473,30 @@ fn draw(
         scenario_changed(ctx, &mut out);
     }
     if leaving.is_open() {
+        let closing = leaving.confirm.closing;
+        let can_keep = leaving.profiles.current_name().is_some();
         ui::modal(ctx, "leave-shift").show(ctx, |ui| {
-            ui.set_max_width(420.0);
-            ui.heading("Leave this shift?");
-            ui.label("Your decisions in it will not count.");
+            ui.set_max_width(460.0);
+            ui.heading(if closing {
+                "Quit KAM Trainer?"
+            } else {
+                "Leave this shift?"
+            });
+            if can_keep {
+                ui.label("Keep it to go on where you are next time, or leave it: then its decisions will not count.");
+            } else {
+                ui.label("Nobody is signed in, so the shift cannot be kept: its decisions will not count.");
+            }
+            if let Some(problem) = &leaving.resumable.problem {
+                ui.colored_label(theme::BAD, problem);
+            }
             ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                picks.leave = ui.button(ui::key("Enter", "Leave")).clicked();
+            ui.horizontal_wrapped(|ui| {
+                if can_keep {
+                    picks.keep = ui.button(ui::key("Q", "Keep it and quit")).clicked();
+                }
+                let leave = if closing { "Quit, drop the shift" } else { "Leave it" };
+                picks.leave = ui.button(ui::key("Enter", leave)).clicked();
                 picks.stay = ui.button(ui::key("Esc", "Stay")).clicked();
             });
         });
@@ -419,6 +504,10 @@ fn draw(
 
     if picks.leave {
         leaving.leave();
+        return Ok(());
+    }
+    if picks.keep {
+        leaving.keep_and_quit(&active);
         return Ok(());
     }
     if picks.stay {
