@@ -246,3 +246,84 @@ pub fn dim(ctx: &egui::Context) {
         egui::Color32::from_black_alpha(150),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One frame of a 400×300 window with a left panel 120 points wide
+    /// holding `content`, checked by [`Fit`].
+    fn problems(content: impl Fn(&mut egui::Ui)) -> Vec<String> {
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(400.0, 300.0),
+            )),
+            ..Default::default()
+        };
+        let mut fit = Fit::default();
+        let mut output = ctx.run_ui(input, |ui| {
+            egui::Panel::left("left")
+                .resizable(false)
+                .exact_size(120.0)
+                .show(ui, |ui| {
+                    content(ui);
+                    fit.panel("left", ui);
+                });
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.label("the rest");
+                fit.panel("centre", ui);
+            });
+        });
+        // No renderer takes the font texture here.
+        output.textures_delta.clear();
+        fit.problems
+    }
+
+    #[test]
+    fn a_layout_that_fits_has_no_problems() {
+        assert_eq!(
+            problems(|ui| {
+                ui.add(egui::Label::new("a long line that wraps inside the panel").wrap());
+            }),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn content_wider_or_taller_than_its_panel_is_a_problem() {
+        let wide = problems(|ui| {
+            ui.horizontal(|ui| {
+                for _ in 0..10 {
+                    let _ = ui.button("button");
+                }
+            });
+        });
+        // egui widens the panel to its contents: it then leaves the window
+        // and runs under the next panel.
+        assert!(
+            wide.iter()
+                .any(|p| p.starts_with("left reaches outside the window")),
+            "{wide:?}"
+        );
+        assert!(
+            wide.iter().any(|p| p.starts_with("centre overlaps left")),
+            "{wide:?}"
+        );
+        let tall = problems(|ui| {
+            ui.add_space(500.0);
+        });
+        assert!(tall.iter().any(|p| p.starts_with("left")), "{tall:?}");
+    }
+
+    #[test]
+    fn a_part_that_must_be_whole_but_needs_scrolling_is_a_problem() {
+        let mut fit = Fit::default();
+        fit.whole("the answers", 300.0, 300.5);
+        assert!(fit.problems.is_empty());
+        fit.whole("the answers", 420.0, 300.0);
+        assert_eq!(fit.problems.len(), 1);
+        assert!(fit.problems[0].contains("must scroll"));
+    }
+}

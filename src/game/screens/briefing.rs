@@ -380,14 +380,20 @@ fn people(ui: &mut egui::Ui, s: &Scenario, r: &Resolved) {
             }
         });
     ui::section(ui, "How to play");
-    egui::Grid::new("briefing-keys")
-        .num_columns(2)
-        .spacing(egui::vec2(14.0, 3.0))
-        .show(ui, |ui| {
-            for (k, what) in HOW_TO_PLAY {
-                ui.label(egui::RichText::new(k).monospace().strong());
-                ui.label(what);
-                ui.end_row();
-            }
+    // Rows rather than a grid: a grid's last column does not wrap, and at
+    // a large text size the longest line ran out of the window.
+    let key_width = 110.0;
+    for (k, what) in HOW_TO_PLAY {
+        ui.horizontal_top(|ui| {
+            ui.allocate_ui_with_layout(
+                egui::vec2(key_width, 0.0),
+                egui::Layout::left_to_right(egui::Align::Min),
+                |ui| {
+                    ui.set_min_width(key_width);
+                    ui.label(egui::RichText::new(k).monospace().strong());
+                },
+            );
+            ui.add(egui::Label::new(what).wrap());
         });
+    }
 }

@@ -347,7 +347,11 @@ fn draw(
         ui.add_space(4.0);
         ui::hint(
             ui,
-            "Up/Down select   ·   Enter open the briefing   ·   D show or hide a file's problems   ·   S settings   ·   Esc change trainee",
+            if author {
+                "Up/Down select   ·   Enter open the briefing   ·   D show or hide a file's problems   ·   S settings   ·   Esc change trainee"
+            } else {
+                "Up/Down select   ·   Enter open the briefing   ·   S settings   ·   Esc change trainee"
+            },
         );
         ui.add_space(4.0);
     });
