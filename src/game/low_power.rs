@@ -31,7 +31,10 @@ pub(super) fn plugin(app: &mut App) {
                 .after(EguiPreUpdateSet::ProcessInput)
                 .before(EguiPreUpdateSet::BeginPass),
         )
-        .add_systems(Update, (follow_the_clock, redraw_on_file_changes));
+        .add_systems(
+            Update,
+            (follow_the_clock, redraw_on_file_changes, redraw_after_resize),
+        );
 }
 
 fn drop_repeated_modifiers(
@@ -150,6 +153,18 @@ fn redraw_on_file_changes(
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     if events.read().count() > 0 {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// A resized window is laid out again at once: egui needs a second pass
+/// for the new size, which would otherwise wait for the next input.
+fn redraw_after_resize(
+    mut resized: MessageReader<bevy::window::WindowResized>,
+    mut scale: MessageReader<bevy::window::WindowScaleFactorChanged>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if resized.read().count() + scale.read().count() > 0 {
         redraw.write(bevy::window::RequestRedraw);
     }
 }

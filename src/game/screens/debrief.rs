@@ -136,7 +136,7 @@ fn draw(
 
     egui::Panel::bottom("debrief-buttons").show(&mut root, |ui| {
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button(ui::key("R", "Play again, same seed")).clicked() {
                 again_same = true;
             }
@@ -157,6 +157,17 @@ fn draw(
             ui.add_space(12.0);
             ui::hint(ui, "Up/Down and PageUp/PageDown scroll");
         });
+        // Beside the button that asked for it, not at the top of a page
+        // scrolled away.
+        match &exported.0 {
+            Some(Ok(m)) => {
+                ui.add(egui::Label::new(egui::RichText::new(m).color(theme::GOOD)).wrap());
+            }
+            Some(Err(m)) => {
+                ui.add(egui::Label::new(egui::RichText::new(m).color(theme::BAD)).wrap());
+            }
+            None => {}
+        }
         ui.add_space(8.0);
     });
 
@@ -166,7 +177,7 @@ fn draw(
             .show(ui, |ui| {
                 ui::scroll_with_keys(ui);
                 critical_errors(ui, sc, a);
-                if career_news(ui, &run_ref.saved, &exported.0) {
+                if career_news(ui, &run_ref.saved) {
                     save_again = true;
                 }
                 scores(ui, a);
@@ -224,11 +235,7 @@ fn draw(
 /// The run's place in the trainee's career: a promotion is the moment it
 /// is, a new best is noted, and a run that could not be saved says so and
 /// offers to try again. Returns true when "try again" was clicked.
-fn career_news(
-    ui: &mut egui::Ui,
-    saved: &Saved,
-    exported: &Option<Result<String, String>>,
-) -> bool {
+fn career_news(ui: &mut egui::Ui, saved: &Saved) -> bool {
     let mut again = false;
     match saved {
         Saved::Yes {
@@ -277,15 +284,6 @@ fn career_news(
             });
         }
         Saved::NoTrainee => {}
-    }
-    match exported {
-        Some(Ok(m)) => {
-            ui.colored_label(theme::GOOD, m);
-        }
-        Some(Err(m)) => {
-            ui.colored_label(theme::BAD, m);
-        }
-        None => {}
     }
     again
 }

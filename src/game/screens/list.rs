@@ -29,6 +29,7 @@ use crate::scenario::Stage;
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<OpenProblems>()
         .init_resource::<ScrollToCursor>()
+        .init_resource::<ListSays>()
         .add_systems(
             Update,
             (read_keys, read_resume_keys).run_if(in_state(Screen::List)),
@@ -205,6 +206,17 @@ impl<'a> Shown<'a> {
     }
 }
 
+/// Why Enter did nothing on the selected card, until the cursor moves.
+#[derive(Resource, Default)]
+struct ListSays(Option<String>);
+
+/// What the keys say when they cannot act, and to whom.
+#[derive(SystemParam)]
+struct Explain<'w> {
+    says: ResMut<'w, ListSays>,
+    author: AuthorMode<'w>,
+}
+
 /// The cursor moved by a key: its card is scrolled into view when drawn.
 #[derive(Resource, Default)]
 struct ScrollToCursor(bool);
@@ -226,7 +238,9 @@ fn read_keys(
     cursor: Cursor,
     mut open: ResMut<OpenProblems>,
     mut go: Navigate,
+    explain: Explain,
 ) {
+    let Explain { mut says, author } = explain;
     let Cursor {
         mut selected,
         mut scroll,
@@ -251,8 +265,20 @@ fn read_keys(
             .as_ref()
             .is_some_and(|l| !l.diagnostics.is_empty());
         let enter = keys.just_pressed(KeyCode::Enter);
+        if to != c {
+            says.0 = None;
+        }
         match Status::of(entry, &shown.ladder) {
             Status::Ready if enter => return go.to(Screen::Briefing),
+            Status::Locked(stage) if enter => {
+                says.0 = Some(format!(
+                    "This shift opens when you reach {}: pass the shifts of your own stage first.",
+                    stage.title()
+                ));
+            }
+            Status::Broken { .. } | Status::Loading if enter && !author.on() => {
+                says.0 = Some("This shift is not ready to be played yet.".to_owned());
+            }
             Status::Broken { .. } if enter => open.toggle(entry, &shown.ladder),
             _ if has_problems && keys.just_pressed(KeyCode::KeyD) => {
                 open.toggle(entry, &shown.ladder)
@@ -290,6 +316,7 @@ struct Offer<'w> {
     choose: MessageWriter<'w, ResumeChoice>,
     author: AuthorMode<'w>,
     open: ResMut<'w, OpenProblems>,
+    says: Res<'w, ListSays>,
 }
 
 fn draw(
@@ -345,6 +372,9 @@ fn draw(
     });
     egui::Panel::bottom("list-keys").show(&mut root, |ui| {
         ui.add_space(4.0);
+        if let Some(text) = &offer.says.0 {
+            ui.colored_label(theme::WARN, text);
+        }
         ui::hint(
             ui,
             if author {

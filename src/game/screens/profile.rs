@@ -93,8 +93,29 @@ fn draw(
                     }
                     let entered =
                         edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if edit.changed() {
+                        field.error = None;
+                    }
                     if ui.button("Start as a new trainee").clicked() || entered {
-                        picks.write(PickTrainee(field.text.clone()));
+                        field.exported = None;
+                        let typed = field.text.trim().to_lowercase();
+                        let taken = profiles
+                            .list
+                            .iter()
+                            .find(|t| t.name.to_lowercase() == typed && !typed.is_empty());
+                        match taken {
+                            // A new trainee with a taken name would quietly
+                            // play on someone else's record.
+                            Some(t) => {
+                                field.error = Some(format!(
+                                    "There is already a trainee called {}: to continue as them, press their name below; to start afresh, type a different name (add a surname or an initial).",
+                                    t.name
+                                ));
+                            }
+                            None => {
+                                picks.write(PickTrainee(field.text.clone()));
+                            }
+                        }
                     }
                     if let Some(e) = &field.error {
                         ui.colored_label(theme::BAD, e);
@@ -122,6 +143,7 @@ fn draw(
                                         .button(egui::RichText::new(&trainee.name).strong())
                                         .clicked()
                                     {
+                                        field.exported = None;
                                         picks.write(PickTrainee(trainee.name.clone()));
                                     }
                                     ui.label(trainee.stage.title());
@@ -181,7 +203,11 @@ fn draw(
             });
     });
     if let Some(name) = export {
-        field.exported = Some(export_trainee(profiles, course, &name));
+        field.error = None;
+        field.exported = Some(
+            export_trainee(profiles, course, &name)
+                .map_err(|e| format!("Could not export {name}'s results: {e}")),
+        );
     }
     Ok(())
 }
