@@ -33,7 +33,11 @@ pub(super) fn plugin(app: &mut App) {
         )
         .add_systems(
             Update,
-            (follow_the_clock, redraw_on_file_changes, redraw_after_resize),
+            (
+                follow_the_clock,
+                redraw_on_file_changes,
+                redraw_after_resize,
+            ),
         );
 }
 

@@ -29,6 +29,7 @@ use bevy_egui::EguiPlugin;
 pub use assets::{Catalogue, CatalogueEntry, ScenarioAsset};
 pub use play::{
     ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Notice, Panel, Saved, ShiftCommand,
+    open_tasks,
 };
 pub use profiles::{Course, Profiles};
 pub use resume::{InProgress, Resumable, ResumeChoice};

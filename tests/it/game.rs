@@ -642,3 +642,50 @@ fn a_shift_closed_mid_way_resumes_after_a_restart_and_its_run_verifies() {
     // Finished: nothing is left to resume.
     assert_eq!(std::fs::read_dir(&kept).unwrap().count(), 0);
 }
+
+#[test]
+fn the_selected_task_stays_selected_when_another_arrives_above_it() {
+    let mut game = Game::new(&[("reference.ron", &scenario("reference-late-shipment.ron"))]);
+    game.send(ShiftCommand::Start {
+        file: "reference.ron".into(),
+        seed: 7,
+    });
+    game.app.update();
+    // Two tasks arrive at 09:20: the press release (due 13:00) and the
+    // warehouse search (due 14:00), in that order on the board.
+    while game.shift().shift.now() < 9 * 60 + 20 {
+        game.app.update();
+    }
+    let sc = game.shift().shift.scenario_arc();
+    let id_of = |title: &str| {
+        sc.tasks
+            .iter()
+            .position(|t| t.title.starts_with(title))
+            .unwrap()
+    };
+    let warehouse = id_of("Find stock at the second warehouse");
+    let leads = id_of("Leads by channel");
+    game.send(ShiftCommand::TogglePause);
+    game.press(KeyCode::Tab);
+    game.press(KeyCode::ArrowDown);
+    assert_eq!(game.shift().task, Some(warehouse));
+    // At 09:31 the leads report arrives, due 12:00: it goes to the top of
+    // the board and the warehouse search moves down a row.
+    game.send(ShiftCommand::TogglePause);
+    while game.shift().shift.task_status(leads) != TaskStatus::Open {
+        game.app.update();
+    }
+    game.send(ShiftCommand::TogglePause);
+    let rows = kam_trainer::game::open_tasks(&game.shift().shift);
+    assert_eq!(rows[0], leads, "{rows:?}");
+    assert_eq!(game.shift().task, Some(warehouse));
+    // 1 gives the task that is selected, not the one now in its old row.
+    game.press(KeyCode::Digit1);
+    let last = game.shift().shift.decisions().last().cloned().unwrap();
+    match last.kind {
+        DecisionKind::Action(kam_trainer::engine::Action::Assign { task, .. }) => {
+            assert_eq!(task, sc.tasks[warehouse].id.to_string());
+        }
+        other => panic!("expected the warehouse search given away, got {other:?}"),
+    }
+}

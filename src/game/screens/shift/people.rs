@@ -17,7 +17,10 @@ pub(super) fn clients(ui: &mut egui::Ui, shift: &Shift, view: &ShiftView, now_re
             // Room for the tier after a long name.
             ui.scope(|ui| {
                 ui.set_max_width(ui.available_width() - 60.0);
-                ui.add(egui::Label::new(egui::RichText::new(&client.name).strong()).truncate());
+                // Whole, on two lines if need be: "Supermarkets «Mayak» (head
+                // office)" and "Supermarkets «Mayak» (stores)" must not read
+                // the same.
+                ui.add(egui::Label::new(egui::RichText::new(&client.name).strong()).wrap());
             });
             let (tier, colour) = match client.tier {
                 Tier::Key => ("Key", theme::WARN),
