@@ -35,6 +35,16 @@ fn io_error<'a>(doing: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -
 /// or the new one: a temporary file in the same folder, written, synced,
 /// renamed over `path`, then the folder synced so the rename is durable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write(path, bytes, false)
+}
+
+/// [`write_atomically`] for a file only its owner may read or write (on
+/// Unix, mode 0600 from the moment it exists): credentials.
+pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write(path, bytes, true)
+}
+
+fn write(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path
@@ -47,11 +57,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(io_error("create", &tmp))?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = private;
+        let mut f = options.open(&tmp).map_err(io_error("create", &tmp))?;
         let half = bytes.len() / 2;
         f.write_all(&bytes[..half])
             .map_err(io_error("write", &tmp))?;

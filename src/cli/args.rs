@@ -39,6 +39,8 @@ pub enum Command {
     Profile(ProfileCommand),
     /// Export finished runs as CSV, JSON or xAPI statements.
     Export(ExportArgs),
+    /// Send the xAPI statements of finished runs to a Learning Record Store.
+    Send(SendArgs),
     /// Replay run records and confirm their scores; report any tampering.
     Verify(VerifyArgs),
     /// Write the cohort summary: one self-contained HTML page.
@@ -166,6 +168,61 @@ pub struct ExportArgs {
     /// CSV: the field separator.
     #[arg(long, value_enum, default_value_t = Delimiter::Comma)]
     pub delimiter: Delimiter,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// The LRS's xAPI endpoint, e.g. https://lrs.example.com/xAPI/; without
+    /// it, the LRS saved in the game's settings (with its credentials).
+    #[arg(long, env = "KAM_TRAINER_LRS", value_name = "URL")]
+    pub lrs: Option<String>,
+    /// The LRS key (HTTP Basic user); never printed.
+    #[arg(long, env = "KAM_TRAINER_LRS_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+    /// The LRS secret (HTTP Basic password); never printed.
+    #[arg(long, env = "KAM_TRAINER_LRS_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Only these trainees (their names as typed; repeat or list several).
+    #[arg(long = "profile", value_name = "NAME", num_args = 1.., conflicts_with = "all")]
+    pub profiles: Vec<String>,
+    /// Every trainee (the default).
+    #[arg(long)]
+    pub all: bool,
+    /// Only runs finished on or after this date (YYYY-MM-DD, UTC) or moment.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Also one statement per decision.
+    #[arg(long)]
+    pub decisions: bool,
+    /// `actor.account.homePage` for trainees without an e-mail address.
+    #[arg(long, env = "KAM_TRAINER_XAPI_HOMEPAGE", value_name = "URL",
+          default_value = crate::report::export::xapi::DEFAULT_BASE)]
+    pub home_page: String,
+    /// The prefix of activity ids and extension keys.
+    #[arg(long, env = "KAM_TRAINER_XAPI_BASE", value_name = "URL",
+          default_value = crate::report::export::xapi::DEFAULT_BASE)]
+    pub activity_base: String,
+    /// Statements per request.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub batch: u32,
+    /// Tries per request after a server error, a timeout or a refused
+    /// connection (the first included); waits 0.5 s, then twice as long.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub tries: u32,
+    /// Print what would be sent (how many statements of which runs) and send
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// After sending, read every statement back and compare it.
+    #[arg(long)]
+    pub check: bool,
+    /// Send what waits in the game's outbox (the data directory's
+    /// `outbox/`) instead of stored runs; each run leaves the outbox once
+    /// the LRS holds all its statements.
+    #[arg(long, conflicts_with_all = ["profiles", "all", "since", "from", "dry_run", "check"])]
+    pub outbox: bool,
 }
 
 /// The CSV field separator.

@@ -55,16 +55,18 @@ pub(super) fn write_or_emit(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliE
     }
 }
 
-pub fn run(
-    args: ExportArgs,
+/// The runs `--profile`, `--since` and `--from` select.
+pub(super) fn select(
+    source: &SourceArgs,
+    trainees: &[String],
+    since: Option<&str>,
     data: Option<PathBuf>,
-    scenarios: &Path,
-) -> Result<ExitCode, CliError> {
-    let since = args.since.as_deref().map(parse_since).transpose()?;
-    let mut found = gather(&args.source, data)?;
-    if !args.profiles.is_empty() {
+) -> Result<Collection, CliError> {
+    let since = since.map(parse_since).transpose()?;
+    let mut found = gather(source, data)?;
+    if !trainees.is_empty() {
         let known: Vec<String> = found_names(&found);
-        let unknown = found.keep_trainees(&args.profiles);
+        let unknown = found.keep_trainees(trainees);
         if !unknown.is_empty() {
             return Err(CliError::Usage(format!(
                 "no trainee named {}; check the spelling{}",
@@ -80,6 +82,15 @@ pub fn run(
     if let Some(since) = since {
         found.keep_since(since);
     }
+    Ok(found)
+}
+
+pub fn run(
+    args: ExportArgs,
+    data: Option<PathBuf>,
+    scenarios: &Path,
+) -> Result<ExitCode, CliError> {
+    let found = select(&args.source, &args.profiles, args.since.as_deref(), data)?;
     if found.runs.is_empty() {
         eprintln!("note: no finished runs to export");
     }
@@ -135,7 +146,7 @@ fn found_names(found: &Collection) -> Vec<String> {
 }
 
 /// The scenario files of the folder, when it exists.
-fn scenario_index(scenarios: &Path) -> Result<ScenarioIndex, CliError> {
+pub(super) fn scenario_index(scenarios: &Path) -> Result<ScenarioIndex, CliError> {
     if scenarios.exists() {
         ScenarioIndex::load(&[scenarios.to_owned()]).map_err(CliError::Failed)
     } else {

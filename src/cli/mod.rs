@@ -11,6 +11,7 @@ mod graph;
 mod new;
 mod play;
 mod profile;
+mod send;
 mod verify;
 
 use std::ffi::OsString;
@@ -40,6 +41,7 @@ pub fn run(argv: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Play(p)) => play::run(p, args.data_dir, &args.scenarios),
         Some(Command::Profile(p)) => profile::run(p, args.data_dir, &args.scenarios),
         Some(Command::Export(e)) => export::run(e, args.data_dir, &args.scenarios),
+        Some(Command::Send(s)) => send::run(s, args.data_dir, &args.scenarios),
         Some(Command::Verify(v)) => verify::run(v, &args.scenarios),
         Some(Command::Report(r)) => export::report(r, args.data_dir, &args.scenarios),
         Some(Command::Graph(g)) => graph::run(g),

@@ -6,6 +6,8 @@ pub mod collect;
 pub mod export;
 pub mod graph;
 pub mod html;
+pub mod lrs;
+pub mod outbox;
 pub mod scenarios;
 pub mod verify;
 
