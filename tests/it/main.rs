@@ -9,6 +9,7 @@ mod engine;
 #[cfg(feature = "gui")]
 mod game;
 mod judgement;
+mod lrs;
 mod plans;
 mod report;
 mod scenario;

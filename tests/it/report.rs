@@ -45,7 +45,7 @@ fn play(trainee: &str, file: &str, seed: u64, policy: Policy, start: i64) -> Run
 
 /// 24 trainees (Latin and Cyrillic names, one with markup characters), each
 /// with one to three runs of the shipped scenarios by different policies.
-fn cohort() -> (Vec<RunRecord>, Profiles) {
+pub(crate) fn cohort() -> (Vec<RunRecord>, Profiles) {
     let names = [
         "Анна Смирнова",
         "Иван Петров",
@@ -102,7 +102,7 @@ fn cohort() -> (Vec<RunRecord>, Profiles) {
     (runs, profiles)
 }
 
-fn shipped_index() -> ScenarioIndex {
+pub(crate) fn shipped_index() -> ScenarioIndex {
     ScenarioIndex::load(&scenario_dirs()).unwrap()
 }
 
@@ -759,7 +759,7 @@ fn write_json(path: &Path, value: &impl serde::Serialize) {
 }
 
 /// A profile store in `data` with the given runs and profiles.
-fn write_store(data: &Path, runs: &[RunRecord], profiles: &Profiles) {
+pub(crate) fn write_store(data: &Path, runs: &[RunRecord], profiles: &Profiles) {
     for (i, (name, profile)) in profiles.iter().enumerate() {
         let folder = data.join("profiles").join(format!("trainee-{i}"));
         write_json(&folder.join("profile.json"), profile);

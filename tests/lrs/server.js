@@ -4,7 +4,9 @@
 // here), with one known client for HTTP Basic credentials.
 //
 // Environment: XAPI_STATEMENTS (the package's folder), LRS_PORT, AUTH_PORT,
-// LRS_KEY, LRS_SECRET. Prints "ready" when it accepts requests.
+// LRS_KEY, LRS_SECRET, and LRS_DELAY_MS (optional: each POST is answered
+// that much later, so a test can stop a sender mid-batch). Prints "ready"
+// when it accepts requests.
 'use strict';
 const http = require('http');
 const path = require('path');
@@ -48,6 +50,15 @@ auth.listen(authPort, host, () => {
   const listen = http.Server.prototype.listen;
   http.Server.prototype.listen = function (port, ...rest) {
     if (port === lrsPort && typeof rest[0] === 'function') {
+      const delay = Number(process.env.LRS_DELAY_MS || 0);
+      if (delay > 0) {
+        const handlers = this.listeners('request');
+        this.removeAllListeners('request');
+        this.on('request', (req, res) => {
+          const later = req.method === 'POST' ? delay : 0;
+          setTimeout(() => handlers.forEach((h) => h.call(this, req, res)), later);
+        });
+      }
       return listen.call(this, port, host, ...rest);
     }
     return listen.call(this, port, ...rest);
