@@ -14,11 +14,11 @@ use super::export::{scenario_index, select};
 use crate::report::export::XapiOptions;
 use crate::report::export::xapi::statements;
 use crate::report::lrs::{Credentials, Lrs, Retry, id_of, same_statement};
-use crate::report::outbox::{LrsSettings, Outbox};
+use crate::report::outbox::{LrsSettings, Outbox, queue_new_runs};
 
 pub fn run(args: SendArgs, data: Option<PathBuf>, scenarios: &Path) -> Result<ExitCode, CliError> {
     if args.outbox {
-        return send_outbox(&args, &super::data_dir(data)?);
+        return send_outbox(&args, &super::data_dir(data)?, scenarios);
     }
     let found = select(
         &args.source,
@@ -135,9 +135,25 @@ fn connect(args: &SendArgs, data: Option<PathBuf>) -> Result<(Lrs, String), CliE
 }
 
 /// `send --outbox`: what the game has not sent yet.
-fn send_outbox(args: &SendArgs, dir: &Path) -> Result<ExitCode, CliError> {
+fn send_outbox(args: &SendArgs, dir: &Path, scenarios: &Path) -> Result<ExitCode, CliError> {
     let (lrs, endpoint) = connect(args, Some(dir.to_owned()))?;
     let outbox = Outbox::new(dir);
+    // What the game finished since the LRS was saved and did not queue
+    // (it was closed first) goes in now, as the game's sender does.
+    let saved = LrsSettings::load(dir).map_err(|e| CliError::Usage(e.to_string()))?;
+    if saved.is_set()
+        && args
+            .lrs
+            .as_deref()
+            .is_none_or(|l| l.trim() == saved.endpoint.trim())
+    {
+        let index = scenario_index(scenarios).ok();
+        let queued =
+            queue_new_runs(&outbox, dir, &saved, index.as_ref()).map_err(CliError::Failed)?;
+        if queued > 0 {
+            println!("queued {queued} run(s) finished since the LRS was set");
+        }
+    }
     let waiting = outbox.waiting();
     if waiting.runs == 0 {
         println!("the outbox in {} is empty", outbox.dir().display());

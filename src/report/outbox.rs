@@ -8,20 +8,37 @@
 //! stable and an LRS stores an identical statement once, so a send cut off
 //! at any moment (the game killed mid-batch) is simply sent again: nothing
 //! is lost and nothing is stored twice.
+//!
+//! [`sync`] is the one sender (the game's background thread and
+//! `send --outbox`): it queues every stored run finished since the LRS was
+//! set that the outbox has not delivered yet (its ledger, `.delivered`,
+//! lists the runs the LRS holds), then delivers. A run is therefore queued
+//! even when the game was killed between saving it and queuing it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::collect::collect_store;
+use super::export::XapiOptions;
+use super::export::xapi::statements;
 use super::lrs::{Credentials, Lrs, LrsError, Retry, id_of};
+use super::scenarios::ScenarioIndex;
 use crate::files::{WriteError, sync_dir, write_atomically, write_private_atomically};
 
 /// The outbox folder inside the data directory.
 pub const OUTBOX_DIR: &str = "outbox";
 /// The LRS settings file inside the data directory.
 pub const LRS_FILE: &str = "lrs.json";
+/// The ledger of delivered runs inside the outbox folder: one run id a
+/// line (hidden, so it is never taken for a run's file).
+const LEDGER: &str = ".delivered";
 /// The format of an outbox file.
 const OUTBOX_FORMAT: u32 = 1;
 
@@ -36,6 +53,10 @@ pub struct LrsSettings {
     pub key: String,
     #[serde(default)]
     pub secret: String,
+    /// Runs finished from this moment on are sent on their own (set when
+    /// the endpoint is saved); older ones are sent with `send`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for LrsSettings {
@@ -115,6 +136,8 @@ pub struct Waiting {
     /// Runs (files) waiting.
     pub runs: usize,
     pub statements: usize,
+    /// Runs waiting, by trainee.
+    pub by_trainee: BTreeMap<String, usize>,
     /// The last error a send left, if any.
     pub last_error: Option<String>,
 }
@@ -181,6 +204,7 @@ impl Outbox {
                 Ok(entry) => {
                     waiting.runs += 1;
                     waiting.statements += entry.statements.len();
+                    *waiting.by_trainee.entry(entry.trainee).or_default() += 1;
                     if entry.last_error.is_some() {
                         waiting.last_error = entry.last_error;
                     }
@@ -212,7 +236,9 @@ impl Outbox {
             let delivery = lrs.send(&entry.statements, batch, |n| progress(before + n));
             sent.statements += delivery.sent.len();
             if delivery.is_complete() {
-                if let Err(e) = remove(&file) {
+                // The ledger first: killed between the two, the file is
+                // simply sent again.
+                if let Err(e) = self.mark_delivered(&entry.run).and_then(|()| remove(&file)) {
                     sent.error.get_or_insert_with(|| e.to_string());
                     return sent;
                 }
@@ -234,6 +260,40 @@ impl Outbox {
             }
         }
         sent
+    }
+
+    /// The runs the LRS holds, by the ledger.
+    pub fn delivered(&self) -> BTreeSet<String> {
+        fs::read_to_string(self.dir.join(LEDGER))
+            .map(|text| {
+                text.lines()
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a run waits here.
+    pub fn holds(&self, run: &str) -> bool {
+        self.path_of(run).exists()
+    }
+
+    fn mark_delivered(&self, run: &str) -> Result<(), OutboxError> {
+        let path = self.dir.join(LEDGER);
+        let failed = |e: std::io::Error| OutboxError::Read {
+            path: path.clone(),
+            reason: format!("cannot note a delivered run: {e}"),
+        };
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(failed)?;
+        // A line cut off by a crash only means that run is sent again.
+        file.write_all(format!("\n{run}\n").as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(failed)
     }
 
     /// The outbox files, oldest first (by name: the run's start, then id).
@@ -267,6 +327,84 @@ impl Outbox {
             .collect();
         self.dir.join(format!("{safe}.json"))
     }
+}
+
+/// What one [`sync`] did and what is left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Runs put in the outbox this time.
+    pub queued: usize,
+    pub sent: Sent,
+    pub waiting: Waiting,
+}
+
+/// Queues the runs stored in `data_dir` that finished since the LRS was
+/// set and are neither waiting nor delivered, then sends what waits to the
+/// saved LRS. No LRS saved: nothing happens. `scenarios` names the
+/// dialogue node of each answer, as in `export --decisions`.
+pub fn sync(
+    data_dir: &Path,
+    scenarios: Option<&ScenarioIndex>,
+    batch: usize,
+    retry: Retry,
+    progress: impl FnMut(usize),
+) -> Result<Synced, String> {
+    let settings = LrsSettings::load(data_dir).map_err(|e| e.to_string())?;
+    let outbox = Outbox::new(data_dir);
+    if !settings.is_set() {
+        return Ok(Synced {
+            waiting: outbox.waiting(),
+            ..Synced::default()
+        });
+    }
+    let queued = queue_new_runs(&outbox, data_dir, &settings, scenarios)?;
+    let lrs = lrs_of(&settings, retry).map_err(|e| e.to_string())?;
+    let sent = outbox.deliver(&lrs, batch, progress);
+    Ok(Synced {
+        queued,
+        sent,
+        waiting: outbox.waiting(),
+    })
+}
+
+/// Puts in the outbox every stored run finished since `settings.since`
+/// that is neither there nor in its ledger.
+pub fn queue_new_runs(
+    outbox: &Outbox,
+    data_dir: &Path,
+    settings: &LrsSettings,
+    scenarios: Option<&ScenarioIndex>,
+) -> Result<usize, String> {
+    let Some(since) = settings.since else {
+        return Ok(0);
+    };
+    if !data_dir.join("profiles").is_dir() {
+        return Ok(0);
+    }
+    let store = collect_store(data_dir).map_err(|e| e.to_string())?;
+    let delivered = outbox.delivered();
+    let options = XapiOptions {
+        decisions: true,
+        ..XapiOptions::default()
+    };
+    let mut queued = 0;
+    for run in &store.runs {
+        if run.finished_at < since || delivered.contains(&run.id) || outbox.holds(&run.id) {
+            continue;
+        }
+        let statements = statements(
+            std::slice::from_ref(run),
+            &store.profiles,
+            &options,
+            scenarios,
+        )
+        .map_err(|e| e.to_string())?;
+        outbox
+            .put(&run.id, &run.trainee, statements)
+            .map_err(|e| e.to_string())?;
+        queued += 1;
+    }
+    Ok(queued)
 }
 
 /// The LRS the settings name.
@@ -383,6 +521,7 @@ mod tests {
             endpoint: "https://lrs.example.com/xAPI/".to_owned(),
             key: "k".to_owned(),
             secret: "hunter2".to_owned(),
+            since: Some("2026-12-01T09:00:00Z".parse().unwrap()),
         };
         settings.save(dir.path()).unwrap();
         assert_eq!(LrsSettings::load(dir.path()).unwrap(), settings);

@@ -257,6 +257,7 @@ impl Cohort {
             endpoint: endpoint.to_owned(),
             key: KEY.to_owned(),
             secret: SECRET.to_owned(),
+            since: None,
         }
         .save(&self.data())
         .unwrap();
@@ -453,6 +454,51 @@ fn the_outbox_waits_while_the_lrs_is_down_and_empties_when_it_is_up() {
         stored.into_iter().collect::<BTreeSet<_>>(),
         ids(&cohort.statements_of(&cohort.runs))
     );
+}
+
+#[test]
+fn runs_finished_since_the_lrs_was_set_are_queued_and_sent_once() {
+    // The game saved the runs and was closed before it queued them.
+    let cohort = Cohort::new();
+    let lrs = TestLrs::start();
+    let mut finished: Vec<_> = cohort.runs.iter().map(|r| r.finished_at).collect();
+    finished.sort();
+    let since = finished[finished.len() / 2];
+    LrsSettings {
+        endpoint: lrs.endpoint(),
+        key: KEY.to_owned(),
+        secret: SECRET.to_owned(),
+        since: Some(since),
+    }
+    .save(&cohort.data())
+    .unwrap();
+    let later: Vec<RunRecord> = cohort
+        .runs
+        .iter()
+        .filter(|r| r.finished_at >= since)
+        .cloned()
+        .collect();
+    assert!(!later.is_empty() && later.len() < cohort.runs.len());
+
+    let out = cohort.send_outbox().output().unwrap();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("queued {} run(s)", later.len())),
+        "{said}"
+    );
+    let expected = ids(&cohort.statements_of(&later));
+    let stored = lrs.stored_ids();
+    assert_eq!(stored.len(), expected.len());
+    assert_eq!(stored.into_iter().collect::<BTreeSet<_>>(), expected);
+
+    // The ledger keeps them from being queued again.
+    let out = cohort.send_outbox().output().unwrap();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("queued"), "{said}");
+    assert!(said.contains("is empty"), "{said}");
+    assert_eq!(lrs.stored_ids().len(), expected.len());
 }
 
 #[test]
