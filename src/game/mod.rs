@@ -11,6 +11,7 @@
 mod assets;
 mod export;
 mod low_power;
+mod lrs;
 mod play;
 mod profiles;
 mod resume;
@@ -27,6 +28,7 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 pub use assets::{Catalogue, CatalogueEntry, ScenarioAsset};
+pub use lrs::{LrsStatus, SendResults};
 pub use play::{
     ActiveShift, Happened, LastRun, MINUTES_PER_SECOND, Notice, Panel, Saved, ShiftCommand,
     open_tasks,
@@ -104,6 +106,7 @@ impl Plugin for GamePlugin {
             profiles::plugin,
             play::plugin,
             resume::plugin,
+            lrs::plugin,
             screens::plugin,
         ));
     }

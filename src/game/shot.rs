@@ -34,6 +34,7 @@ pub enum ShotScreen {
     Briefing,
     Shift,
     Debrief,
+    Settings,
 }
 
 #[derive(Debug, Clone, Resource)]
@@ -220,6 +221,7 @@ fn set_up(
         ShotScreen::Profile => Ok(Screen::Profile),
         ShotScreen::List => Ok(Screen::List),
         ShotScreen::Briefing => Ok(Screen::Briefing),
+        ShotScreen::Settings => Ok(Screen::Settings),
         ShotScreen::Shift => {
             let sc = resolved.ok_or_else(|| {
                 format!(

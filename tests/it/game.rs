@@ -689,3 +689,119 @@ fn the_selected_task_stays_selected_when_another_arrives_above_it() {
         other => panic!("expected the warehouse search given away, got {other:?}"),
     }
 }
+
+impl Game {
+    /// Plays a short shift to its debrief as a trainee who only watches.
+    fn play_to_the_end(&mut self, trainee: &str) {
+        self.app
+            .world_mut()
+            .write_message(PickTrainee(trainee.into()));
+        self.app.update();
+        self.app.update();
+        self.send(ShiftCommand::Start {
+            file: "reference.ron".into(),
+            seed: 3,
+        });
+        self.app.update();
+        assert_eq!(self.screen(), Screen::Shift);
+        self.send(ShiftCommand::SetSpeed(4));
+        for _ in 0..300 {
+            if self.screen() == Screen::Debrief {
+                return;
+            }
+            self.app.update();
+        }
+        panic!("the shift did not end");
+    }
+
+    /// Updates until the background sender is idle after a send.
+    fn wait_for_the_sender(&mut self) -> &kam_trainer::game::LrsStatus {
+        let since = std::time::Instant::now();
+        loop {
+            self.app.update();
+            let status = self.app.world().resource::<kam_trainer::game::LrsStatus>();
+            if !status.sending() && status.last.is_some() {
+                return self.app.world().resource::<kam_trainer::game::LrsStatus>();
+            }
+            assert!(
+                since.elapsed() < Duration::from_secs(60),
+                "no send ended in 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn a_finished_run_waits_while_the_lrs_is_down_and_is_sent_at_the_next_start() {
+    use crate::lrs::{KEY, SECRET, TestLrs, free_port};
+    use kam_trainer::report::outbox::LrsSettings;
+    let port = free_port();
+    let settings = LrsSettings {
+        endpoint: format!("http://127.0.0.1:{port}/xAPI/"),
+        key: KEY.to_owned(),
+        secret: SECRET.to_owned(),
+        since: Some(jiff::Timestamp::from_second(1_700_000_000).unwrap()),
+    };
+    let mut game = Game::with_data(
+        &[("reference.ron", &scenario("reference-late-shipment.ron"))],
+        &[("lrs.json", &serde_json::to_string(&settings).unwrap())],
+    );
+    // Nothing listens: the run is saved and waits in the outbox.
+    game.play_to_the_end("Вера Соколова");
+    let status = game.wait_for_the_sender();
+    assert_eq!(status.waiting.runs, 1);
+    assert_eq!(status.waiting.by_trainee.get("Вера Соколова"), Some(&1));
+    assert!(
+        status
+            .last_error()
+            .unwrap()
+            .contains("could not be reached")
+    );
+    assert_eq!(
+        status.summary().as_deref(),
+        Some("1 result waiting to be sent to the LRS.")
+    );
+    let run = game
+        .app
+        .world()
+        .resource::<LastRun>()
+        .record
+        .clone()
+        .unwrap();
+
+    // The LRS is up when the game starts again: the outbox empties.
+    let lrs = TestLrs::start_on(port, 0);
+    let mut game = game.restart();
+    let status = game.wait_for_the_sender();
+    assert_eq!(status.waiting.runs, 0, "{:?}", status.last);
+    assert_eq!(status.last_error(), None);
+    let stored = lrs.stored_ids();
+    // The run's statement and one per decision.
+    assert_eq!(stored.len(), 1 + run.outcome.decisions.len());
+
+    // A second run is sent right after it is saved; the first is not sent
+    // again.
+    game.play_to_the_end("Вера Соколова");
+    let status = game.wait_for_the_sender();
+    assert_eq!(status.waiting.runs, 0, "{:?}", status.last);
+    let second = game
+        .app
+        .world()
+        .resource::<LastRun>()
+        .record
+        .clone()
+        .unwrap();
+    let stored = lrs.stored_ids();
+    assert_eq!(
+        stored.len(),
+        2 + run.outcome.decisions.len() + second.outcome.decisions.len()
+    );
+    assert_eq!(
+        stored
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        stored.len()
+    );
+}

@@ -24,8 +24,8 @@ use serde_json::Value;
 use crate::common::{binary, kam, root};
 use crate::report::{cohort, shipped_index, write_store};
 
-const KEY: &str = "kam-tests";
-const SECRET: &str = "s3cret-never-printed";
+pub(crate) const KEY: &str = "kam-tests";
+pub(crate) const SECRET: &str = "s3cret-never-printed";
 
 /// The `node_modules` folder holding the statement service and the
 /// validator, installed on first use.
@@ -72,7 +72,7 @@ fn basic() -> String {
     )
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -81,18 +81,18 @@ fn free_port() -> u16 {
 }
 
 /// A running in-memory LRS, stopped when dropped.
-struct TestLrs {
+pub(crate) struct TestLrs {
     child: Child,
     port: u16,
 }
 
 impl TestLrs {
-    fn start() -> TestLrs {
+    pub(crate) fn start() -> TestLrs {
         TestLrs::start_on(free_port(), 0)
     }
 
     /// On `port`, answering each POST `delay_ms` late.
-    fn start_on(port: u16, delay_ms: u64) -> TestLrs {
+    pub(crate) fn start_on(port: u16, delay_ms: u64) -> TestLrs {
         let modules = node_modules();
         let mut child = Command::new("node")
             .arg(root().join("tests/lrs/server.js"))
@@ -123,7 +123,7 @@ impl TestLrs {
         lrs
     }
 
-    fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}/xAPI/", self.port)
     }
 
@@ -135,7 +135,7 @@ impl TestLrs {
 
     /// The id of every statement the LRS holds, as many times as it holds
     /// it (following the `more` links).
-    fn stored_ids(&self) -> Vec<String> {
+    pub(crate) fn stored_ids(&self) -> Vec<String> {
         let mut ids = Vec::new();
         let mut next = "/xAPI/statements?limit=500".to_owned();
         for _ in 0..100 {

@@ -9,7 +9,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::{Navigate, Screen, Trainees};
 use crate::game::export::export_runs;
 use crate::game::profiles::{Course, Profiles};
-use crate::game::{theme, ui};
+use crate::game::{LrsStatus, theme, ui};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<NameField>()
@@ -59,6 +59,7 @@ fn draw(
     mut picks: MessageWriter<PickTrainee>,
     mut go: Navigate,
     mut exit: MessageWriter<AppExit>,
+    lrs: Res<LrsStatus>,
 ) -> Result {
     let (profiles, course) = (&*trainees.profiles, &*trainees.course);
     let ctx = contexts.ctx_mut()?;
@@ -148,15 +149,36 @@ fn draw(
                                     }
                                     ui.label(trainee.stage.title());
                                     let passed = trainee.best.len();
-                                    ui.label(
-                                        egui::RichText::new(format!(
-                                            "{} run{}, {passed} shift{} played",
-                                            trainee.runs.len(),
-                                            if trainee.runs.len() == 1 { "" } else { "s" },
-                                            if passed == 1 { "" } else { "s" },
-                                        ))
-                                        .color(theme::MUTED),
-                                    );
+                                    let waiting =
+                                        lrs.waiting.by_trainee.get(&trainee.name).copied().unwrap_or(0);
+                                    // The cell is as wide as its longest line.
+                                    ui.vertical(|ui| {
+                                        ui.add(
+                                            egui::Label::new(
+                                                egui::RichText::new(format!(
+                                                    "{} run{}, {passed} shift{} played",
+                                                    trainee.runs.len(),
+                                                    if trainee.runs.len() == 1 { "" } else { "s" },
+                                                    if passed == 1 { "" } else { "s" },
+                                                ))
+                                                .color(theme::MUTED),
+                                            )
+                                            .extend(),
+                                        );
+                                        if waiting > 0 {
+                                            ui.add(
+                                                egui::Label::new(
+                                                    egui::RichText::new(format!(
+                                                        "{waiting} result{} waiting to be sent",
+                                                        if waiting == 1 { "" } else { "s" }
+                                                    ))
+                                                    .small()
+                                                    .color(theme::WARN),
+                                                )
+                                                .extend(),
+                                            );
+                                        }
+                                    });
                                     if ui
                                         .small_button("Export results")
                                         .on_hover_text(
@@ -178,6 +200,13 @@ fn draw(
                             ui.colored_label(theme::BAD, m);
                         }
                         None => {}
+                    }
+                    if let Some(line) = lrs.summary() {
+                        ui.add_space(12.0);
+                        ui::hint(ui, line);
+                        if let Some(e) = lrs.last_error() {
+                            ui.colored_label(theme::WARN, format!("Last error: {e}"));
+                        }
                     }
                     if !profiles.notices.is_empty() {
                         ui.add_space(16.0);

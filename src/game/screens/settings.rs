@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Screen, SettingsReturn};
 use crate::files::write_atomically;
 use crate::game::play::SPEEDS;
-use crate::game::{GameConfig, theme, ui};
+use crate::game::{GameConfig, LrsStatus, SendResults, theme, ui};
 
 /// The text sizes offered, in percent of the normal size.
 pub const TEXT_SCALES: [u32; 4] = [100, 125, 150, 200];
@@ -31,6 +31,7 @@ pub(super) fn plugin(app: &mut App) {
     let dir = app.world().resource::<GameConfig>().data_dir.clone();
     app.insert_resource(Settings::open(&dir))
         .init_resource::<Row>()
+        .init_resource::<LrsForm>()
         .add_systems(
             EguiPrimaryContextPass,
             (apply_text_scale, draw.run_if(in_state(Screen::Settings))),
@@ -151,6 +152,18 @@ impl Settings {
     }
 }
 
+/// The LRS fields as typed, filled from the saved settings when the screen
+/// opens.
+#[derive(Resource, Default)]
+struct LrsForm {
+    endpoint: String,
+    key: String,
+    secret: String,
+    filled: bool,
+    /// What the last save said: Ok for a confirmation, Err for a problem.
+    said: Option<Result<String, String>>,
+}
+
 /// The setting the arrow keys change.
 #[derive(Resource, Default, Clone, Copy, PartialEq, Eq)]
 enum Row {
@@ -197,17 +210,36 @@ fn neighbour(options: &[u32], current: u32, forward: bool) -> u32 {
     options[j]
 }
 
+/// Where Esc goes back to.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Leave<'w> {
+    back_to: Res<'w, SettingsReturn>,
+    next: ResMut<'w, NextState<Screen>>,
+}
+
+/// The settings screen's resources besides the settings themselves.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Lrs<'w> {
+    status: ResMut<'w, LrsStatus>,
+    form: ResMut<'w, LrsForm>,
+    send: MessageWriter<'w, SendResults>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     keys: Res<ButtonInput<KeyCode>>,
     config: Res<GameConfig>,
     mut settings: ResMut<Settings>,
     mut row: ResMut<Row>,
-    back_to: Res<SettingsReturn>,
-    mut next: ResMut<NextState<Screen>>,
+    mut leave: Leave,
+    mut lrs: Lrs,
 ) -> Result {
-    let up = keys.just_pressed(KeyCode::ArrowUp);
-    if up || keys.just_pressed(KeyCode::ArrowDown) {
+    let ctx = contexts.ctx_mut()?;
+    // Keys typed into the LRS fields are not for choosing settings.
+    let typing = ctx.egui_wants_keyboard_input();
+    let pressed = |k: KeyCode| !typing && keys.just_pressed(k);
+    let up = pressed(KeyCode::ArrowUp);
+    if up || pressed(KeyCode::ArrowDown) {
         let i = ROWS.iter().position(|r| r == &*row).unwrap_or(0);
         *row = ROWS[if up {
             (i + ROWS.len() - 1) % ROWS.len()
@@ -215,9 +247,9 @@ fn draw(
             (i + 1) % ROWS.len()
         }];
     }
-    let left = keys.just_pressed(KeyCode::ArrowLeft);
-    let right = keys.just_pressed(KeyCode::ArrowRight);
-    let flip = left || right || keys.any_just_pressed([KeyCode::Space, KeyCode::Enter]);
+    let left = pressed(KeyCode::ArrowLeft);
+    let right = pressed(KeyCode::ArrowRight);
+    let flip = left || right || pressed(KeyCode::Space) || pressed(KeyCode::Enter);
     let mut text_scale = settings.text_scale;
     let mut start_speed = settings.start_speed;
     let mut pause = settings.pause_when_a_client_writes;
@@ -230,7 +262,21 @@ fn draw(
         _ => {}
     }
 
-    let ctx = contexts.ctx_mut()?;
+    if !lrs.form.filled {
+        let saved = &lrs.status.settings;
+        let (endpoint, key, secret) = (
+            saved.endpoint.clone(),
+            saved.key.clone(),
+            saved.secret.clone(),
+        );
+        *lrs.form = LrsForm {
+            endpoint,
+            key,
+            secret,
+            filled: true,
+            said: None,
+        };
+    }
     let ctx_zoom = ctx.zoom_factor();
     let mut root = ui::root(ctx);
     egui::Panel::top("settings-top").show(&mut root, |ui| {
@@ -239,7 +285,7 @@ fn draw(
             ui.heading(egui::RichText::new("Settings").strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(ui::key("Esc", "Back")).clicked() {
-                    next.set(back_to.0);
+                    leave.next.set(leave.back_to.0);
                 }
             });
         });
@@ -336,6 +382,11 @@ fn draw(
                 ui.add_space(24.0);
                 ui.separator();
                 ui.add_space(8.0);
+                lrs_section(ui, &mut lrs);
+
+                ui.add_space(24.0);
+                ui.separator();
+                ui.add_space(8.0);
                 egui::Grid::new("settings-folders")
                     .num_columns(2)
                     .spacing(egui::vec2(16.0, 8.0))
@@ -379,6 +430,94 @@ fn draw(
         settings.save();
     }
     Ok(())
+}
+
+/// Where results go: the LRS endpoint and the credentials it created for
+/// this computer, what waits and what went wrong.
+fn lrs_section(ui: &mut egui::Ui, lrs: &mut Lrs) {
+    ui.strong("Learning Record Store (for the training lead)");
+    ui::hint(
+        ui,
+        "Each finished run is sent to the company's LRS as xAPI statements; without a network it waits on this computer and is sent later.",
+    );
+    ui.add_space(6.0);
+    let width = (ui.available_width() - 160.0).clamp(200.0, 520.0);
+    egui::Grid::new("settings-lrs")
+        .num_columns(2)
+        .spacing(egui::vec2(16.0, 8.0))
+        .show(ui, |ui| {
+            ui.label("Endpoint");
+            ui.add(
+                egui::TextEdit::singleline(&mut lrs.form.endpoint)
+                    .hint_text("https://lrs.example.com/xAPI/")
+                    .desired_width(width),
+            );
+            ui.end_row();
+            ui.label("Key");
+            ui.add(egui::TextEdit::singleline(&mut lrs.form.key).desired_width(width));
+            ui.end_row();
+            ui.label("Secret");
+            ui.add(
+                egui::TextEdit::singleline(&mut lrs.form.secret)
+                    .password(true)
+                    .desired_width(width),
+            );
+            ui.end_row();
+        });
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Save and send").clicked() {
+            let (endpoint, key, secret) = (
+                lrs.form.endpoint.clone(),
+                lrs.form.key.clone(),
+                lrs.form.secret.clone(),
+            );
+            lrs.form.said = Some(lrs.status.save(&endpoint, &key, &secret).map(|()| {
+                if endpoint.trim().is_empty() {
+                    "Saved: results are not sent.".to_owned()
+                } else {
+                    "Saved: runs finished from now on are sent on their own.".to_owned()
+                }
+            }));
+            lrs.send.write(SendResults);
+        }
+        let can_send = lrs.status.settings.is_set() && !lrs.status.sending();
+        if ui
+            .add_enabled(can_send, egui::Button::new("Send now"))
+            .clicked()
+        {
+            lrs.form.said = None;
+            lrs.send.write(SendResults);
+        }
+    });
+    match &lrs.form.said {
+        Some(Ok(m)) => {
+            ui.colored_label(theme::GOOD, m);
+        }
+        Some(Err(m)) => {
+            ui.colored_label(theme::BAD, m);
+        }
+        None => {}
+    }
+    if let Some(line) = lrs.status.summary() {
+        ui.label(line);
+    }
+    if let Some((at, Ok(synced))) = &lrs.status.last
+        && synced.sent.statements > 0
+    {
+        ui::hint(
+            ui,
+            format!(
+                "Last sent: {} statement(s) of {} run(s), {}.",
+                synced.sent.statements,
+                synced.sent.runs,
+                at.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+        );
+    }
+    if let Some(e) = lrs.status.last_error() {
+        ui.colored_label(theme::WARN, format!("Last error: {e}"));
+    }
 }
 
 /// A folder as the trainee would find it: absolute when it can be.
