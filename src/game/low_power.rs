@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use bevy::platform::collections::HashMap;
 use bevy::prelude::*;
-use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, WinitSettings, WinitUserEvent};
+use bevy::winit::{
+    EventLoopProxy, EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent,
+};
 use bevy_egui::{EguiInput, EguiPreUpdateSet, egui};
 
 use super::assets::ScenarioAsset;
@@ -22,23 +24,31 @@ use super::play::{ActiveShift, MINUTES_PER_SECOND};
 use super::shot::KeepAwake;
 
 pub(super) fn plugin(app: &mut App) {
-    app.insert_resource(WinitSettings::desktop_app())
-        .init_resource::<WakeAt>()
-        .add_systems(Startup, count_long_sleeps)
-        .add_systems(
-            PreUpdate,
-            drop_repeated_modifiers
-                .after(EguiPreUpdateSet::ProcessInput)
-                .before(EguiPreUpdateSet::BeginPass),
-        )
-        .add_systems(
-            Update,
-            (
-                follow_the_clock,
-                redraw_on_file_changes,
-                redraw_after_resize,
-            ),
-        );
+    // Only window events (input, resize, focus) and the alarm wake the
+    // window; not raw mouse motion elsewhere on the desktop, and not a
+    // timer every few seconds (egui's own delayed repaints, such as a
+    // tooltip's, come as redraw requests).
+    let idle = UpdateMode::reactive_low_power(Duration::from_secs(3600));
+    app.insert_resource(WinitSettings {
+        focused_mode: idle,
+        unfocused_mode: idle,
+    })
+    .init_resource::<WakeAt>()
+    .add_systems(Startup, count_long_sleeps)
+    .add_systems(
+        PreUpdate,
+        drop_repeated_modifiers
+            .after(EguiPreUpdateSet::ProcessInput)
+            .before(EguiPreUpdateSet::BeginPass),
+    )
+    .add_systems(
+        Update,
+        (
+            follow_the_clock,
+            redraw_on_file_changes,
+            redraw_after_resize,
+        ),
+    );
 }
 
 fn drop_repeated_modifiers(

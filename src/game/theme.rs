@@ -5,8 +5,16 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, apply_theme.run_if(run_once));
+    let [r, g, b, _] = BACKGROUND.to_array();
+    app.insert_resource(ClearColor(Color::srgb_u8(r, g, b)))
+        .add_systems(EguiPrimaryContextPass, apply_theme.run_if(run_once));
 }
+
+/// The background behind every screen. The window is cleared to it and
+/// egui's panels are left unfilled: under a software renderer (llvmpipe)
+/// the frame costs in proportion to the pixels shaded, and a filled panel
+/// under everything shaded every pixel of the window once more.
+pub const BACKGROUND: egui::Color32 = egui::Color32::from_rgb(0x1e, 0x22, 0x28);
 
 pub const GOOD: egui::Color32 = egui::Color32::from_rgb(0x3f, 0xa3, 0x6b);
 pub const WARN: egui::Color32 = egui::Color32::from_rgb(0xe0, 0xa1, 0x3a);
@@ -32,7 +40,7 @@ fn apply_theme(mut contexts: EguiContexts) -> Result {
     style.spacing.item_spacing = egui::vec2(8.0, 6.0);
     style.spacing.button_padding = egui::vec2(10.0, 5.0);
     style.visuals = egui::Visuals::dark();
-    style.visuals.panel_fill = egui::Color32::from_rgb(0x1e, 0x22, 0x28);
+    style.visuals.panel_fill = egui::Color32::TRANSPARENT;
     style.visuals.window_fill = egui::Color32::from_rgb(0x25, 0x2a, 0x31);
     // A steady text cursor: a blinking one redraws the window twice a
     // second for as long as a name field has the focus.
