@@ -84,6 +84,8 @@ pub(crate) fn free_port() -> u16 {
 pub(crate) struct TestLrs {
     child: Child,
     port: u16,
+    /// The service's working folder: it writes access logs there.
+    _cwd: tempfile::TempDir,
 }
 
 impl TestLrs {
@@ -94,8 +96,10 @@ impl TestLrs {
     /// On `port`, answering each POST `delay_ms` late.
     pub(crate) fn start_on(port: u16, delay_ms: u64) -> TestLrs {
         let modules = node_modules();
+        let cwd = tempfile::tempdir().unwrap();
         let mut child = Command::new("node")
             .arg(root().join("tests/lrs/server.js"))
+            .current_dir(cwd.path())
             .env("XAPI_STATEMENTS", modules.join("xapi-statements"))
             .env("LRS_PORT", port.to_string())
             .env("AUTH_PORT", free_port().to_string())
@@ -115,7 +119,11 @@ impl TestLrs {
                 }
             }
         });
-        let mut lrs = TestLrs { child, port };
+        let mut lrs = TestLrs {
+            child,
+            port,
+            _cwd: cwd,
+        };
         if rx.recv_timeout(Duration::from_secs(60)).is_err() {
             let _ = lrs.child.kill();
             panic!("the test LRS did not start on port {port} within 60 s");

@@ -6,7 +6,8 @@
 // Environment: XAPI_STATEMENTS (the package's folder), LRS_PORT, AUTH_PORT,
 // LRS_KEY, LRS_SECRET, and LRS_DELAY_MS (optional: each POST is answered
 // that much later, so a test can stop a sender mid-batch). Prints "ready"
-// when it accepts requests.
+// when it accepts requests. The service writes access logs under
+// `storage/` in its working folder: start it in a temporary one.
 'use strict';
 const http = require('http');
 const path = require('path');
