@@ -196,13 +196,12 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
     };
     for t in open {
         let task = &sc.tasks[t];
-        let id = task.id.clone();
         let chosen: Vec<Action> = match policy {
             Policy::First => task
                 .eligible
                 .first()
                 .map(|&m| Action::Assign {
-                    task: id,
+                    task: task.id.clone(),
                     to: sc.team[m].id.clone(),
                 })
                 .into_iter()

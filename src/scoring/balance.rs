@@ -94,7 +94,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
             seed.wrapping_add(u64::from(i)),
             Policy::Random,
         );
-        let outcome = shift.outcome();
+        let outcome = shift.into_outcome();
         let passed = assess_with_plan(sc, &outcome, plans.get(plan_input(sc, &outcome))).passed;
         if passed {
             passing += 1;

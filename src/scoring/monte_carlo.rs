@@ -113,7 +113,7 @@ pub fn monte_carlo(
             first_seed.wrapping_add(u64::from(i)),
             policy,
         );
-        let outcome = shift.outcome();
+        let outcome = shift.into_outcome();
         let input = plan_input(scenario, &outcome);
         let plan = plans.get(input);
         let a: Assessment = super::assess::assess_with_plan(scenario, &outcome, plan);

@@ -417,6 +417,28 @@ impl Shift {
 
     /// The facts of the shift so far (complete once it is over).
     pub fn outcome(&self) -> Outcome {
+        self.outcome_with(
+            self.decisions.clone(),
+            self.answers.clone(),
+            self.hours_changes.clone(),
+        )
+    }
+
+    /// The facts of the shift, keeping its logs rather than copying them
+    /// (the Monte Carlo's thousands of runs need nothing else of a shift).
+    pub fn into_outcome(mut self) -> Outcome {
+        let decisions = std::mem::take(&mut self.decisions);
+        let answers = std::mem::take(&mut self.answers);
+        let hours_changes = std::mem::take(&mut self.hours_changes);
+        self.outcome_with(decisions, answers, hours_changes)
+    }
+
+    fn outcome_with(
+        &self,
+        decisions: Vec<Decision>,
+        answers: Vec<AnswerRecord>,
+        hours_changes: Vec<HoursChange>,
+    ) -> Outcome {
         Outcome {
             scenario: self.sc.id.clone(),
             seed: self.seed,
@@ -453,10 +475,10 @@ impl Shift {
                     cancelled: s.cancelled,
                 })
                 .collect(),
-            decisions: self.decisions.clone(),
-            answers: self.answers.clone(),
+            decisions,
+            answers,
             timeline: self.timeline(),
-            hours_changes: self.hours_changes.clone(),
+            hours_changes,
         }
     }
 }
