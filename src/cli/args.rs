@@ -344,6 +344,7 @@ pub struct ShotArgs {
 }
 
 /// "1366x768" as (1366, 768).
+#[cfg(feature = "gui")]
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
     let bad = || format!("expected WIDTHxHEIGHT in pixels, like 1366x768, not `{text}`");
     let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
