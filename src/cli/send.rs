@@ -148,8 +148,14 @@ fn send_outbox(args: &SendArgs, dir: &Path, scenarios: &Path) -> Result<ExitCode
             .is_none_or(|l| l.trim() == saved.endpoint.trim())
     {
         let index = scenario_index(scenarios).ok();
-        let queued =
-            queue_new_runs(&outbox, dir, &saved, index.as_ref()).map_err(CliError::Failed)?;
+        // Always with decisions, as the game queues them.
+        let options = XapiOptions {
+            home_page: args.home_page.clone(),
+            activity_base: args.activity_base.clone(),
+            decisions: true,
+        };
+        let queued = queue_new_runs(&outbox, dir, &saved, &options, index.as_ref())
+            .map_err(CliError::Failed)?;
         if queued > 0 {
             println!("queued {queued} run(s) finished since the LRS was set");
         }

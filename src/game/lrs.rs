@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use super::GameConfig;
 use super::play::{LastRun, Saved};
 use crate::report::ScenarioIndex;
+use crate::report::export::XapiOptions;
 use crate::report::lrs::Retry;
 use crate::report::outbox::{LrsSettings, Outbox, Synced, Waiting, sync};
 
@@ -180,7 +181,15 @@ fn start_sending(
         .name("kam-trainer lrs".into())
         .spawn(move || {
             let index = ScenarioIndex::load(&[scenarios]).ok();
-            let synced = sync(&data_dir, index.as_ref(), BATCH, Retry::default(), |_| {});
+            let options = XapiOptions::from_env(true);
+            let synced = sync(
+                &data_dir,
+                &options,
+                index.as_ref(),
+                BATCH,
+                Retry::default(),
+                |_| {},
+            );
             let _ = done.send(synced);
             if let Some(proxy) = proxy {
                 let _ = proxy.send_event(WinitUserEvent::WakeUp);

@@ -340,10 +340,11 @@ pub struct Synced {
 
 /// Queues the runs stored in `data_dir` that finished since the LRS was
 /// set and are neither waiting nor delivered, then sends what waits to the
-/// saved LRS. No LRS saved: nothing happens. `scenarios` names the
-/// dialogue node of each answer, as in `export --decisions`.
+/// saved LRS. No LRS saved: nothing happens. `options` and `scenarios`
+/// make the statements as `export --format xapi` does.
 pub fn sync(
     data_dir: &Path,
+    options: &XapiOptions,
     scenarios: Option<&ScenarioIndex>,
     batch: usize,
     retry: Retry,
@@ -357,7 +358,7 @@ pub fn sync(
             ..Synced::default()
         });
     }
-    let queued = queue_new_runs(&outbox, data_dir, &settings, scenarios)?;
+    let queued = queue_new_runs(&outbox, data_dir, &settings, options, scenarios)?;
     let lrs = lrs_of(&settings, retry).map_err(|e| e.to_string())?;
     let sent = outbox.deliver(&lrs, batch, progress);
     Ok(Synced {
@@ -373,6 +374,7 @@ pub fn queue_new_runs(
     outbox: &Outbox,
     data_dir: &Path,
     settings: &LrsSettings,
+    options: &XapiOptions,
     scenarios: Option<&ScenarioIndex>,
 ) -> Result<usize, String> {
     let Some(since) = settings.since else {
@@ -383,10 +385,6 @@ pub fn queue_new_runs(
     }
     let store = collect_store(data_dir).map_err(|e| e.to_string())?;
     let delivered = outbox.delivered();
-    let options = XapiOptions {
-        decisions: true,
-        ..XapiOptions::default()
-    };
     let mut queued = 0;
     for run in &store.runs {
         if run.finished_at < since || delivered.contains(&run.id) || outbox.holds(&run.id) {
@@ -395,7 +393,7 @@ pub fn queue_new_runs(
         let statements = statements(
             std::slice::from_ref(run),
             &store.profiles,
-            &options,
+            options,
             scenarios,
         )
         .map_err(|e| e.to_string())?;

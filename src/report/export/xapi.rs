@@ -48,6 +48,26 @@ impl Default for XapiOptions {
     }
 }
 
+impl XapiOptions {
+    /// The options `export` and `send` take from the environment
+    /// (`KAM_TRAINER_XAPI_HOMEPAGE`, `KAM_TRAINER_XAPI_BASE`), for the game's
+    /// own sender, so its statements name trainees and activities as the
+    /// command line does on the same computer.
+    pub fn from_env(decisions: bool) -> XapiOptions {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_BASE.to_owned())
+        };
+        XapiOptions {
+            home_page: var("KAM_TRAINER_XAPI_HOMEPAGE"),
+            activity_base: var("KAM_TRAINER_XAPI_BASE"),
+            decisions,
+        }
+    }
+}
+
 pub fn export(
     runs: &[RunRecord],
     profiles: &Profiles,
