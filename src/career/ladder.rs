@@ -96,11 +96,7 @@ impl CourseLoad {
 
     /// Every diagnostic rendered against the course file's text.
     pub fn render_diagnostics(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(self.source.as_deref()))
-            .collect::<Vec<_>>()
-            .join("\n")
+        Diagnostic::render_all(&self.diagnostics, self.source.as_deref())
     }
 }
 

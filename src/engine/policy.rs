@@ -112,15 +112,28 @@ pub fn autoplay(scenario: Arc<Resolved>, seed: u64, policy: Policy) -> Shift {
     autoplay_until(scenario, seed, policy, end)
 }
 
+/// Plays a whole shift with a policy for its scores only: the same run as
+/// [`autoplay`], keeping no inbox, happenings, history or timeline (see
+/// [`Shift::unrecorded`]). The Monte Carlo of `check` plays these.
+pub fn autoplay_unrecorded(scenario: Arc<Resolved>, seed: u64, policy: Policy) -> Shift {
+    let end = scenario.end;
+    play(Shift::unrecorded(scenario, seed), policy, end)
+}
+
 /// Plays a shift with a policy up to `until` (the game's screenshots show a
 /// shift in progress this way).
 pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until: Minute) -> Shift {
-    let mut shift = Shift::from_resolved(scenario, seed);
+    play(Shift::from_resolved(scenario, seed), policy, until)
+}
+
+fn play(mut shift: Shift, policy: Policy, until: Minute) -> Shift {
     // A separate stream, so the policy's draws never shift the scenario's.
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let mut rng = ChaCha8Rng::seed_from_u64(shift.seed() ^ 0x9e37_79b9_7f4a_7c15);
+    let mut looks = Looks::default();
     while !shift.is_over() && shift.now() < until {
         let mut opened = false;
-        for action in decide(&shift, policy, &mut rng) {
+        decide(&shift, policy, &mut rng, &mut looks);
+        for action in looks.actions.drain(..) {
             let open = matches!(action, Action::Open { .. });
             // A policy may propose something the previous action made
             // impossible (two answers while the first started own work);
@@ -129,7 +142,8 @@ pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until:
         }
         // Whoever starts a call hears the first line at once.
         if opened && policy.is_sensible() {
-            for action in decide(&shift, policy, &mut rng) {
+            decide(&shift, policy, &mut rng, &mut looks);
+            for action in looks.actions.drain(..) {
                 let _ = shift.act(action);
             }
         }
@@ -138,14 +152,35 @@ pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until:
     shift
 }
 
-/// What a policy does at the current moment.
-fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
+/// What a policy works with at each look, kept from one look to the next
+/// so a look allocates nothing once the lists have grown.
+#[derive(Default)]
+struct Looks {
+    /// What the policy does now, in order.
+    actions: Vec<Action>,
+    /// The offered answers of the conversation looked at.
+    offered: Vec<usize>,
+    /// Open tasks nobody is on, by deadline.
+    open: Vec<usize>,
+    /// What the greedy player hands out now, per colleague.
+    planned: Vec<Vec<usize>>,
+}
+
+/// What a policy does at the current moment, into `looks.actions`.
+fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks) {
     let sc = shift.scenario();
-    let mut actions = Vec::new();
+    let Looks {
+        actions,
+        offered,
+        open,
+        planned,
+    } = looks;
+    actions.clear();
     let free = shift.busy_until().is_none();
     if free {
         for c in shift.conversations() {
-            let offered = shift.offered_choices(c);
+            offered.clear();
+            offered.extend(shift.offered(c));
             if offered.is_empty() {
                 continue;
             }
@@ -160,7 +195,7 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
                 Policy::Random => {
                     chance(rng, 1, 2).then(|| offered[roll(rng, offered.len() as u64) as usize])
                 }
-                Policy::Greedy => Some(best_choice(shift, c.dialogue, c.node, &offered)),
+                Policy::Greedy => Some(best_choice(shift, c.dialogue, c.node, offered)),
                 // Ties go to the first written: a blind player has no better rule.
                 Policy::Longest => offered
                     .iter()
@@ -178,57 +213,55 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
             }
         }
     }
-    let mut open: Vec<usize> = (0..sc.tasks.len())
-        .filter(|&t| {
-            shift.task_status(t) == TaskStatus::Open
-                && shift.task_worker(t).is_none()
-                && !shift.task_is_late(t)
-        })
-        .collect();
+    open.clear();
+    open.extend((0..sc.tasks.len()).filter(|&t| {
+        shift.task_status(t) == TaskStatus::Open
+            && shift.task_worker(t).is_none()
+            && !shift.task_is_late(t)
+    }));
     open.sort_by_key(|&t| (shift.task_deadline(t), t));
     let mut myself_taken = !free || !actions.is_empty();
     // What the greedy player hands out now, per colleague, so two tasks
     // arriving together are not both planned into the same free hours.
-    let mut planned: Vec<Vec<usize>> = if open.is_empty() {
-        Vec::new()
-    } else {
-        vec![Vec::new(); sc.team.len()]
-    };
-    for t in open {
-        let task = &sc.tasks[t];
-        let chosen: Vec<Action> = match policy {
-            Policy::First => task
-                .eligible
-                .first()
-                .map(|&m| Action::Assign {
-                    task: task.id.clone(),
-                    to: sc.team[m].id.clone(),
-                })
-                .into_iter()
-                .collect(),
-            Policy::Random => random_task_action(shift, t, rng, &mut myself_taken)
-                .into_iter()
-                .collect(),
-            _ => greedy_task_action(shift, t, &mut myself_taken, &mut planned),
-        };
-        actions.extend(chosen);
+    if !open.is_empty() {
+        planned.resize_with(sc.team.len(), Vec::new);
+        planned.iter_mut().for_each(Vec::clear);
     }
-    let offers = shift.offered_initiatives();
+    for &t in open.iter() {
+        let task = &sc.tasks[t];
+        match policy {
+            Policy::First => actions.extend(task.eligible.first().map(|&m| Action::Assign {
+                task: task.id.clone(),
+                to: sc.team[m].id.clone(),
+            })),
+            Policy::Random => {
+                actions.extend(random_task_action(shift, t, rng, &mut myself_taken));
+            }
+            _ => greedy_task_action(shift, t, &mut myself_taken, planned, actions),
+        }
+    }
     let idle = !myself_taken && actions.is_empty() && shift.conversations().is_empty();
+    // Which dialogues the trainee could open, looked up only when the
+    // policy would open one.
+    let offers = if (policy == Policy::Random && free) || (policy != Policy::Random && idle) {
+        shift.offered_initiatives()
+    } else {
+        Vec::new()
+    };
     match policy {
         Policy::Random if free && !offers.is_empty() && chance(rng, 1, 4) => {
             let d = offers[roll(rng, offers.len() as u64) as usize];
             actions.push(Action::Open {
                 dialogue: sc.dialogues[d].id.clone(),
             });
-            return actions;
+            return;
         }
         Policy::Random => {}
         _ if idle && !offers.is_empty() => {
             actions.push(Action::Open {
                 dialogue: sc.dialogues[offers[0]].id.clone(),
             });
-            return actions;
+            return;
         }
         _ => {}
     }
@@ -244,7 +277,6 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng) -> Vec<Action> {
     if policy == Policy::Random && !myself_taken && chance(rng, 1, 40) {
         actions.push(Action::TakeBreak { minutes: 10 });
     }
-    actions
 }
 
 fn chance(rng: &mut ChaCha8Rng, num: u64, den: u64) -> bool {
@@ -301,7 +333,8 @@ fn greedy_task_action(
     t: usize,
     myself_taken: &mut bool,
     planned: &mut [Vec<usize>],
-) -> Vec<Action> {
+    actions: &mut Vec<Action>,
+) {
     let sc = shift.scenario();
     let task = &sc.tasks[t];
     let deadline = shift.task_deadline(t);
@@ -313,19 +346,21 @@ fn greedy_task_action(
     match best_member {
         Some((f, m)) if f <= deadline => {
             planned[m].push(t);
-            return vec![Action::Assign {
+            actions.push(Action::Assign {
                 task: task.id.clone(),
                 to: sc.team[m].id.clone(),
-            }];
+            });
+            return;
         }
         _ => {}
     }
     let myself = shift.finish_if_myself(t).is_some_and(|f| f <= deadline);
     if !*myself_taken && shift.conversations().is_empty() && myself {
         *myself_taken = true;
-        return vec![Action::DoMyself {
+        actions.push(Action::DoMyself {
             task: task.id.clone(),
-        }];
+        });
+        return;
     }
     // Nobody makes it: ask early for more time, and give it to whoever
     // makes the new time.
@@ -334,26 +369,26 @@ fn greedy_task_action(
     {
         let to = hhmm(f.max(deadline + 1));
         planned[m].push(t);
-        return vec![
-            Action::MoveDeadline {
-                task: task.id.clone(),
-                to,
-            },
-            Action::Assign {
-                task: task.id.clone(),
-                to: sc.team[m].id.clone(),
-            },
-        ];
+        actions.push(Action::MoveDeadline {
+            task: task.id.clone(),
+            to,
+        });
+        actions.push(Action::Assign {
+            task: task.id.clone(),
+            to: sc.team[m].id.clone(),
+        });
+        return;
     }
     // Late, but today: the colleague who finishes it soonest.
     if let Some((f, m)) = best_member
         && f <= sc.end
     {
         planned[m].push(t);
-        return vec![Action::Assign {
+        actions.push(Action::Assign {
             task: task.id.clone(),
             to: sc.team[m].id.clone(),
-        }];
+        });
+        return;
     }
     // Nobody else finishes it today, but a short job you could do once
     // free: keep it and look again. (A long one would keep you from every
@@ -365,19 +400,18 @@ fn greedy_task_action(
             .finish_if_myself_from(t, free_at)
             .is_some_and(|f| f <= deadline)
     {
-        return Vec::new();
+        return;
     }
-    let Some(&m) = task
+    if let Some(&m) = task
         .eligible
         .iter()
         .max_by_key(|&&m| shift.member_minutes_left(m))
-    else {
-        return Vec::new();
-    };
-    vec![Action::Assign {
-        task: task.id.clone(),
-        to: sc.team[m].id.clone(),
-    }]
+    {
+        actions.push(Action::Assign {
+            task: task.id.clone(),
+            to: sc.team[m].id.clone(),
+        });
+    }
 }
 
 fn random_task_action(

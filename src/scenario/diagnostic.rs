@@ -272,6 +272,16 @@ impl Diagnostic {
         }
     }
 
+    /// Each of `diagnostics` rendered against the same file's text, one
+    /// after another.
+    pub fn render_all(diagnostics: &[Diagnostic], source: Option<&str>) -> String {
+        diagnostics
+            .iter()
+            .map(|d| d.render(source))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The finding as rustc-like text: severity, code and message, then
     /// `file:line:column` with the offending line and a caret under the
     /// span, then the help. Without `source` (or without a span) the

@@ -63,11 +63,7 @@ impl Loaded {
 
     /// Every diagnostic rendered against the source, one after another.
     pub fn render_diagnostics(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| d.render(self.source.as_deref()))
-            .collect::<Vec<_>>()
-            .join("\n")
+        Diagnostic::render_all(&self.diagnostics, self.source.as_deref())
     }
 }
 

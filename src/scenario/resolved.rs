@@ -28,6 +28,10 @@ pub struct Resolved {
     pub dialogues: Vec<DialogueR>,
     /// Every flag named anywhere, in order of first mention.
     pub flags: Vec<String>,
+    /// Every stress level an event's or an answer's condition tests
+    /// (`StressAbove`), ascending, once each: the clock stops where stress
+    /// crosses one, so those conditions are tried at the right minute.
+    pub stress_lines: Vec<i32>,
     pub scoring: Scoring,
 }
 
@@ -60,6 +64,30 @@ impl Resolved {
         let c = n.choices.get(n.choice_index(choice)?)?;
         Some((n, c))
     }
+}
+
+/// The levels of [`Resolved::stress_lines`].
+pub(super) fn stress_lines(events: &[EventR], dialogues: &[DialogueR]) -> Vec<i32> {
+    fn collect(c: &ConditionR, out: &mut Vec<i32>) {
+        match c {
+            ConditionR::StressAbove(v) => out.push(*v),
+            ConditionR::Not(c) => collect(c, out),
+            ConditionR::All(cs) | ConditionR::Any(cs) => cs.iter().for_each(|c| collect(c, out)),
+            _ => {}
+        }
+    }
+    let mut lines = Vec::new();
+    let answers = dialogues
+        .iter()
+        .flat_map(|d| &d.nodes)
+        .flat_map(|n| &n.choices)
+        .filter_map(|c| c.when.as_ref());
+    for c in events.iter().filter_map(|e| e.when.as_ref()).chain(answers) {
+        collect(c, &mut lines);
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    lines
 }
 
 /// A role as the trainee reads it: its authored name, or its id with a

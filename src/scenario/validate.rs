@@ -297,8 +297,9 @@ impl<'a> Resolver<'a> {
             .enumerate()
             .map(|(i, _)| self.task(i, &team))
             .collect();
-        let events = (0..s.events.len()).map(|i| self.event(i)).collect();
-        let dialogues = (0..s.dialogues.len()).map(|i| self.dialogue(i)).collect();
+        let events: Vec<EventR> = (0..s.events.len()).map(|i| self.event(i)).collect();
+        let dialogues: Vec<DialogueR> = (0..s.dialogues.len()).map(|i| self.dialogue(i)).collect();
+        let stress_lines = super::resolved::stress_lines(&events, &dialogues);
         self.check_scoring();
         self.check_roles(&team);
         self.check_lengths();
@@ -322,6 +323,7 @@ impl<'a> Resolver<'a> {
             events,
             dialogues,
             flags: std::mem::take(&mut self.flags),
+            stress_lines,
             scoring: s.scoring.clone(),
         }
     }

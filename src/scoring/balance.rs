@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::assess::{Scores, assess, assess_with_plan, plan_input};
 use super::monte_carlo::{MonteCarlo, PlanCache, monte_carlo};
-use crate::engine::policy::{Policy, autoplay, best_answer};
+use crate::engine::policy::{Policy, autoplay, autoplay_unrecorded, best_answer};
 use crate::scenario::{Code, Diagnostic, Resolved};
 
 /// Above this share of runs, a player that does not read passes too often.
@@ -89,7 +89,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
     let mut counts: BTreeMap<(usize, usize, usize), (u32, u32)> = BTreeMap::new();
     let (mut passing, mut failing) = (0u32, 0u32);
     for i in 0..runs {
-        let shift = autoplay(
+        let shift = autoplay_unrecorded(
             Arc::clone(sc),
             seed.wrapping_add(u64::from(i)),
             Policy::Random,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kam_trainer::engine::policy::{Policy, autoplay};
+use kam_trainer::engine::policy::{Policy, autoplay, autoplay_unrecorded};
 use kam_trainer::engine::script::{parse_script, run_script};
 use kam_trainer::engine::{ActError, Action, EndReason, Happening, Shift, TaskStatus, Worker};
 
@@ -364,6 +364,39 @@ fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
                 let a = autoplay(Arc::clone(&sc), seed, policy).outcome();
                 let b = autoplay(Arc::clone(&sc), seed, policy).outcome();
                 assert_eq!(a, b, "{name} {policy:?} seed {seed}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_run_played_for_its_scores_only_ends_as_a_recorded_one_does() {
+    let mut files =
+        kam_trainer::scenario::collect_scenario_files(&[root().join("scenarios")]).unwrap();
+    files.push(root().join(crate::common::REFERENCE));
+    for path in files {
+        let name = path.display().to_string();
+        let sc = kam_trainer::scenario::load_path(&path)
+            .resolved
+            .unwrap_or_else(|| panic!("{name} is valid"));
+        for policy in [
+            Policy::First,
+            Policy::Random,
+            Policy::Greedy,
+            Policy::Longest,
+            Policy::Shortest,
+            Policy::RandomAnswers,
+            Policy::FirstShown,
+        ] {
+            for seed in 1..=12 {
+                let recorded = autoplay(Arc::clone(&sc), seed, policy);
+                let quiet = autoplay_unrecorded(Arc::clone(&sc), seed, policy);
+                assert!(!recorded.history().is_empty(), "{name}: a recorded run has a history");
+                assert!(quiet.history().is_empty() && quiet.inbox().is_empty());
+                let mut expected = recorded.outcome();
+                assert!(!expected.timeline.is_empty());
+                expected.timeline.clear();
+                assert_eq!(quiet.outcome(), expected, "{name} {policy:?} seed {seed}");
             }
         }
     }

@@ -18,6 +18,8 @@ impl Shift {
             return Err(ActError::ShiftOver);
         }
         let mut action = action;
+        // Whatever the action changes, the clock looks ahead anew.
+        self.ahead = None;
         let done = match &mut action {
             Action::Answer { dialogue, choice } => {
                 let (done, canonical) = self.answer(dialogue, choice)?;
@@ -59,6 +61,14 @@ impl Shift {
         }
     }
 
+    fn find_dialogue(&self, id: &str) -> Result<usize, ActError> {
+        self.sc
+            .dialogues
+            .iter()
+            .position(|d| d.id == id)
+            .ok_or_else(|| ActError::UnknownDialogue(id.to_owned()))
+    }
+
     fn find_task(&self, id: &str) -> Result<usize, ActError> {
         let t = self
             .sc
@@ -82,18 +92,14 @@ impl Shift {
         choice: &ChoiceRef,
     ) -> Result<(Done, Option<ChoiceRef>), ActError> {
         let sc = Arc::clone(&self.sc);
-        let d = sc
-            .dialogues
-            .iter()
-            .position(|d| d.id == dialogue)
-            .ok_or_else(|| ActError::UnknownDialogue(dialogue.to_owned()))?;
+        let d = self.find_dialogue(dialogue)?;
         let i = self
             .conversations
             .iter()
             .position(|c| c.dialogue == d)
             .ok_or_else(|| ActError::DialogueNotOpen(dialogue.to_owned()))?;
         self.ensure_free()?;
-        let c = self.conversations[i].clone();
+        let c = self.conversations[i];
         let node = &sc.dialogues[d].nodes[c.node];
         let picked = match choice {
             ChoiceRef::Number(n) => n
@@ -157,11 +163,7 @@ impl Shift {
     /// Opens a conversation the scenario offers the trainee.
     fn open_initiative(&mut self, dialogue: &str) -> Result<Done, ActError> {
         let sc = Arc::clone(&self.sc);
-        let d = sc
-            .dialogues
-            .iter()
-            .position(|d| d.id == dialogue)
-            .ok_or_else(|| ActError::UnknownDialogue(dialogue.to_owned()))?;
+        let d = self.find_dialogue(dialogue)?;
         if sc.dialogues[d].initiative.is_none() {
             return Err(ActError::NoInitiative(dialogue.to_owned()));
         }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{EndReason, Happening, PendingEvent, Shift};
+use super::{Ahead, EndReason, Happening, PendingEvent, Shift};
 use crate::engine::rules::{self, POINT};
 use crate::scenario::Minute;
 
@@ -34,13 +34,35 @@ impl Shift {
     }
 
     fn step(&mut self, target: Minute) {
+        let ahead = match self.ahead {
+            Some(ahead) => {
+                debug_assert_eq!(ahead, self.look_ahead(), "the next change is stale");
+                ahead
+            }
+            None => self.look_ahead(),
+        };
+        let next = ahead.next.min(target);
+        self.run_until(next, ahead.rate);
+        if next == ahead.next {
+            self.ahead = None;
+            // Only the shift's own change points go into the timeline, so
+            // it does not depend on how often the caller advances the clock.
+            self.settle();
+        } else {
+            // Short of the next change nothing falls due: work and stress
+            // only ran on, so the rate and the next change stay as they
+            // were until an action changes something.
+            self.ahead = Some(ahead);
+        }
+    }
+
+    /// The stress rate now and the next change it leads to.
+    fn look_ahead(&self) -> Ahead {
         let rate = self.stress_rate();
-        let natural = self.next_change_at(rate);
-        let next = natural.min(target);
-        self.run_until(next, rate);
-        // Only the shift's own change points go into the timeline, so it
-        // does not depend on how often the caller advances the clock.
-        self.settle(next == natural);
+        Ahead {
+            rate,
+            next: self.next_change_at(rate),
+        }
     }
 
     /// Plays the shift to its end, with no more actions.
@@ -172,8 +194,8 @@ impl Shift {
     }
 
     /// Applies everything that is due at `now`, in a fixed order, then the
-    /// conditional events until none fires.
-    pub(super) fn settle(&mut self, record: bool) {
+    /// conditional events until none fires, and samples the timeline.
+    pub(super) fn settle(&mut self) {
         let now = self.now;
         // Work that finished.
         for m in 0..self.members.len() {
@@ -192,16 +214,17 @@ impl Shift {
             } else if self.trainee_minutes == 0 {
                 self.trainee_task = None;
                 self.tasks[t].worker = None;
-                self.notify(format!(
+                let sc = Arc::clone(&self.sc);
+                self.notify(format_args!(
                     "You ran out of time for “{}”.",
-                    self.sc.tasks[t].title
+                    sc.tasks[t].title
                 ));
             }
         }
         // Reply timers and clients left waiting.
         let mut i = 0;
         while i < self.conversations.len() {
-            let c = self.conversations[i].clone();
+            let c = self.conversations[i];
             if c.timeout_at.is_some_and(|t| t <= now) {
                 self.time_out(i);
                 continue;
@@ -226,9 +249,7 @@ impl Shift {
         if self.end_reason.is_none() && now >= self.sc.end {
             self.end(EndReason::ShiftOver);
         }
-        if record || self.end_reason.is_some() {
-            self.sample();
-        }
+        self.sample();
     }
 
     /// Stress to `to` (kept within 0–100), noting when it crosses a line
@@ -312,12 +333,15 @@ impl Shift {
     pub(super) fn end(&mut self, reason: EndReason) {
         self.end_reason = Some(reason);
         if reason == EndReason::Burnout {
-            self.notify("You burned out: the shift is over for you.".to_owned());
+            self.notify(format_args!("You burned out: the shift is over for you."));
         }
         self.happen(Happening::ShiftEnded(reason));
     }
 
     pub(super) fn sample(&mut self) {
+        if self.quiet {
+            return;
+        }
         let stress = self.stress();
         let clients = self.loyalty.len();
         let changed = match self.samples.last() {

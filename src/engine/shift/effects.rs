@@ -49,7 +49,7 @@ impl Shift {
                     minutes: *minutes,
                 });
             }
-            EffectR::Notify(text) => self.notify(text.clone()),
+            EffectR::Notify(text) => self.notify(format_args!("{text}")),
             EffectR::StartDialogue(d) => self.open_dialogue(*d),
             EffectR::OneOf(lists) => {
                 if !lists.is_empty() {
@@ -60,12 +60,20 @@ impl Shift {
         }
     }
 
-    pub(super) fn notify(&mut self, text: String) {
+    /// A line for the inbox; worded only when someone will read it.
+    pub(super) fn notify(&mut self, text: std::fmt::Arguments<'_>) {
+        if self.quiet {
+            return;
+        }
+        let text = text.to_string();
         self.inbox.push((self.now, text.clone()));
         self.happen(Happening::Notified(text));
     }
 
     pub(super) fn happen(&mut self, h: Happening) {
+        if self.quiet {
+            return;
+        }
         self.history.push(Logged {
             time: self.now,
             after_decisions: self.decisions.len(),
@@ -92,8 +100,9 @@ impl Shift {
 
     pub(super) fn lose_client(&mut self, client: usize) {
         self.lost_at[client] = Some(self.now);
-        let name = self.sc.clients[client].name.clone();
-        self.notify(format!("{name} has had enough and moves to a competitor."));
+        let sc = Arc::clone(&self.sc);
+        let name = &sc.clients[client].name;
+        self.notify(format_args!("{name} has had enough and moves to a competitor."));
         self.happen(Happening::ClientLost(client));
         for t in 0..self.tasks.len() {
             if self.sc.tasks[t].client == Some(client) && self.tasks[t].done_at.is_none() {

@@ -18,7 +18,7 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 
 use super::outcome::*;
 use super::rules::{self, POINT};
-use crate::scenario::{ConditionR, Minute, Resolved, Scenario};
+use crate::scenario::{Minute, Resolved, Scenario};
 
 /// The scenario handed to [`Shift::new`] did not pass validation.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -127,7 +127,7 @@ struct PendingEvent {
 }
 
 /// An open dialogue waiting for the trainee's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Conversation {
     pub dialogue: usize,
     pub node: usize,
@@ -185,6 +185,21 @@ pub struct Shift {
     happenings: Vec<Happening>,
     /// Every happening with its moment, for `play` and authors.
     history: Vec<Logged>,
+    /// Keeps no inbox, happenings, history or timeline: a run played only
+    /// for its scores ([`Shift::unrecorded`]).
+    quiet: bool,
+    /// What the clock worked out at its last step, while it holds: until
+    /// an action or the next change point.
+    ahead: Option<Ahead>,
+}
+
+/// The stress rate and the next change point it leads to, as the clock
+/// worked them out at a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ahead {
+    /// Stress change per minute, in internal units.
+    rate: i64,
+    next: Minute,
 }
 
 impl Shift {
@@ -206,6 +221,18 @@ impl Shift {
     /// Starts a shift of an already checked scenario; cheap, so a Monte
     /// Carlo shares one `Resolved` across runs.
     pub fn from_resolved(sc: Arc<Resolved>, seed: u64) -> Shift {
+        Shift::start(sc, seed, false)
+    }
+
+    /// Starts a shift played only for its scores: the same rules, draws and
+    /// outcome as [`Shift::from_resolved`], except that no inbox,
+    /// happenings, history or timeline are kept (the outcome's `timeline`
+    /// is empty). A Monte Carlo of thousands of runs reads none of them.
+    pub fn unrecorded(sc: Arc<Resolved>, seed: u64) -> Shift {
+        Shift::start(sc, seed, true)
+    }
+
+    fn start(sc: Arc<Resolved>, seed: u64, quiet: bool) -> Shift {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let pending = sc
             .events
@@ -224,21 +251,12 @@ impl Shift {
                 }),
             })
             .collect();
-        let mut thresholds = vec![i64::from(sc.trainee.burnout_at) * POINT];
-        let mut collect = |c: &ConditionR| collect_thresholds(c, &mut thresholds);
-        for e in &sc.events {
-            if let Some(c) = &e.when {
-                collect(c);
-            }
-        }
-        for d in &sc.dialogues {
-            for n in &d.nodes {
-                for c in n.choices.iter().filter_map(|c| c.when.as_ref()) {
-                    collect(c);
-                }
-            }
-        }
-        thresholds.push(i64::from(rules::DANGER_ZONE) * POINT);
+        let mut thresholds: Vec<i64> = [sc.trainee.burnout_at, rules::DANGER_ZONE]
+            .into_iter()
+            .map(i64::from)
+            .chain(sc.stress_lines.iter().map(|&v| i64::from(v)))
+            .map(|v| v * POINT)
+            .collect();
         thresholds.sort_unstable();
         thresholds.dedup();
         let mut shift = Shift {
@@ -291,13 +309,15 @@ impl Shift {
             samples: Vec::with_capacity(64),
             loyalty_samples: Vec::with_capacity(64 * sc.clients.len()),
             hours_changes: Vec::new(),
-            inbox: Vec::with_capacity(16),
-            happenings: Vec::with_capacity(16),
-            history: Vec::with_capacity(64),
+            inbox: Vec::with_capacity(if quiet { 0 } else { 16 }),
+            happenings: Vec::with_capacity(if quiet { 0 } else { 16 }),
+            history: Vec::with_capacity(if quiet { 0 } else { 64 }),
+            quiet,
+            ahead: None,
             sc,
         };
         shift.sample();
-        shift.settle(true);
+        shift.settle();
         shift
     }
 
@@ -487,17 +507,6 @@ impl Shift {
 /// the tiny bias is irrelevant here and it never changes with a crate update).
 pub(crate) fn roll(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as u64
-}
-
-fn collect_thresholds(c: &ConditionR, out: &mut Vec<i64>) {
-    match c {
-        ConditionR::StressAbove(v) => out.push(i64::from(*v) * POINT),
-        ConditionR::Not(c) => collect_thresholds(c, out),
-        ConditionR::All(cs) | ConditionR::Any(cs) => {
-            cs.iter().for_each(|c| collect_thresholds(c, out))
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

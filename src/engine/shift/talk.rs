@@ -17,11 +17,14 @@ impl Shift {
     /// 0-based indices in authored order. In the danger zone one
     /// constructive choice is hidden, never the last one left.
     pub fn offered_choices(&self, conversation: &Conversation) -> Vec<usize> {
+        self.offered(conversation).collect()
+    }
+
+    /// [`Shift::offered_choices`] one by one, with no list built.
+    pub fn offered(&self, conversation: &Conversation) -> impl Iterator<Item = usize> + '_ {
         let node = &self.sc.dialogues[conversation.dialogue].nodes[conversation.node];
         let hidden = self.hidden_by_panic(node);
-        (0..node.choices.len())
-            .filter(|&i| self.condition_holds(node, i) && hidden != Some(i))
-            .collect()
+        (0..node.choices.len()).filter(move |&i| self.condition_holds(node, i) && hidden != Some(i))
     }
 
     /// Whether answer `choice` (0-based) is among the offered choices.
@@ -139,7 +142,7 @@ impl Shift {
 
     pub(super) fn time_out(&mut self, i: usize) {
         let sc = Arc::clone(&self.sc);
-        let c = self.conversations[i].clone();
+        let c = self.conversations[i];
         let dialogue = &sc.dialogues[c.dialogue];
         let node = &dialogue.nodes[c.node];
         self.record_answer(&c, None);
