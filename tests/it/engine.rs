@@ -289,7 +289,7 @@ fn in_the_danger_zone_one_constructive_answer_is_hidden() {
     let events =
         r#"(at: "09:00", then: [StartDialogue("call")]), (at: "09:30", then: [Stress(60)])"#;
     let mut shift = Shift::from_resolved(small("6", BANNER, events, dialogue), 1);
-    let c = shift.conversations()[0].clone();
+    let c = shift.conversations()[0];
     assert_eq!(shift.offered_choices(&c), vec![0, 1, 2]);
     shift.advance_to(9 * 60 + 30);
     assert!(shift.in_danger_zone());
@@ -391,7 +391,10 @@ fn a_run_played_for_its_scores_only_ends_as_a_recorded_one_does() {
             for seed in 1..=12 {
                 let recorded = autoplay(Arc::clone(&sc), seed, policy);
                 let quiet = autoplay_unrecorded(Arc::clone(&sc), seed, policy);
-                assert!(!recorded.history().is_empty(), "{name}: a recorded run has a history");
+                assert!(
+                    !recorded.history().is_empty(),
+                    "{name}: a recorded run has a history"
+                );
                 assert!(quiet.history().is_empty() && quiet.inbox().is_empty());
                 let mut expected = recorded.outcome();
                 assert!(!expected.timeline.is_empty());

@@ -168,7 +168,7 @@ fn a_trainee_plays_a_shift_from_profile_to_debrief() {
     // seed shuffles; the number key of the place where the first written
     // answer is shown gives that answer.
     assert_eq!(game.shift().shift.conversations().len(), 1);
-    let conv = game.shift().shift.conversations()[0].clone();
+    let conv = game.shift().shift.conversations()[0];
     let shown = game.shift().shift.shown_choices(&conv);
     let place = shown.iter().position(|&c| c == 0).unwrap();
     game.press([KeyCode::Digit1, KeyCode::Digit2, KeyCode::Digit3][place]);
@@ -477,7 +477,7 @@ fn the_trainee_opens_an_offered_conversation_with_o_and_answers_by_what_is_shown
     assert!(game.shift().shift.offered_initiatives().is_empty());
     // The answers are shown shuffled; the key of the place where "tell" is
     // shown gives "tell".
-    let conv = game.shift().shift.conversations()[0].clone();
+    let conv = game.shift().shift.conversations()[0];
     let shown = game.shift().shift.shown_choices(&conv);
     let tell = 0; // "tell" is the first answer written
     let place = shown.iter().position(|&c| c == tell).unwrap();

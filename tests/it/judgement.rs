@@ -475,7 +475,7 @@ fn the_shown_order_is_shuffled_by_the_seed_and_the_same_for_the_same_seed() {
         while shift.conversations().is_empty() {
             shift.advance_to(shift.next_change());
         }
-        let c = shift.conversations()[0].clone();
+        let c = shift.conversations()[0];
         let mut offered = shift.offered_choices(&c);
         let shown = shift.shown_choices(&c);
         let again = shift.shown_choices(&c);

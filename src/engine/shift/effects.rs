@@ -102,7 +102,9 @@ impl Shift {
         self.lost_at[client] = Some(self.now);
         let sc = Arc::clone(&self.sc);
         let name = &sc.clients[client].name;
-        self.notify(format_args!("{name} has had enough and moves to a competitor."));
+        self.notify(format_args!(
+            "{name} has had enough and moves to a competitor."
+        ));
         self.happen(Happening::ClientLost(client));
         for t in 0..self.tasks.len() {
             if self.sc.tasks[t].client == Some(client) && self.tasks[t].done_at.is_none() {

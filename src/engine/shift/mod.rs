@@ -306,8 +306,8 @@ impl Shift {
             // and growing these one by one was a tenth of its time.
             decisions: Vec::with_capacity(32),
             answers: Vec::with_capacity(16),
-            samples: Vec::with_capacity(64),
-            loyalty_samples: Vec::with_capacity(64 * sc.clients.len()),
+            samples: Vec::with_capacity(if quiet { 0 } else { 64 }),
+            loyalty_samples: Vec::with_capacity(if quiet { 0 } else { 64 * sc.clients.len() }),
             hours_changes: Vec::new(),
             inbox: Vec::with_capacity(if quiet { 0 } else { 16 }),
             happenings: Vec::with_capacity(if quiet { 0 } else { 16 }),

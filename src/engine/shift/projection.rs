@@ -27,10 +27,8 @@ impl Shift {
     /// queue now; `None` if not today.
     pub fn finish_if_assigned(&self, task: usize, member: usize) -> Option<Minute> {
         let m = &self.members[member];
-        let mut out = vec![None; self.tasks.len()];
         let queue = m.queue.iter().copied().filter(|&q| q != task);
-        self.project_queue(queue.chain(std::iter::once(task)), m.minutes_left, &mut out);
-        out[task]
+        self.finish_of_last(self.now, queue.chain(std::iter::once(task)), m.minutes_left)
     }
 
     /// When `member` would finish `task` if `planned` (tasks not yet
@@ -44,7 +42,6 @@ impl Shift {
         planned: &[usize],
     ) -> Option<Minute> {
         let m = &self.members[member];
-        let mut out = vec![None; self.tasks.len()];
         let queue = m
             .queue
             .iter()
@@ -52,8 +49,7 @@ impl Shift {
             .filter(|&q| q != task && !planned.contains(&q))
             .chain(planned.iter().copied())
             .chain(std::iter::once(task));
-        self.project_queue(queue, m.minutes_left, &mut out);
-        out[task]
+        self.finish_of_last(self.now, queue, m.minutes_left)
     }
 
     /// When the trainee would finish `task` starting now; `None` if their
@@ -66,18 +62,33 @@ impl Shift {
     /// of what they are doing); `None` if their hours do not cover it or
     /// the shift ends first.
     pub fn finish_if_myself_from(&self, task: usize, start: Minute) -> Option<Minute> {
-        let mut out = vec![None; self.tasks.len()];
         let minutes = match self.trainee_task {
             Some(t) if t != task => self.trainee_minutes.saturating_sub(self.left(t)),
             _ => self.trainee_minutes,
         };
-        self.project_from(
-            start.max(self.now),
-            std::iter::once(task),
-            minutes,
-            &mut out,
-        );
-        out[task]
+        self.finish_of_last(start.max(self.now), std::iter::once(task), minutes)
+    }
+
+    /// When the last task of `queue` (each task in it once) is done, worked
+    /// from `t` against `minutes` left; `None` if it is not done today.
+    /// The projection of [`Shift::project_from`], for one task.
+    fn finish_of_last(
+        &self,
+        mut t: Minute,
+        queue: impl Iterator<Item = usize>,
+        mut minutes: u32,
+    ) -> Option<Minute> {
+        let mut last = None;
+        for task in queue {
+            let left = self.left(task);
+            if left > minutes || t + left > self.sc.end {
+                return None;
+            }
+            t += left;
+            minutes -= left;
+            last = Some(t);
+        }
+        last
     }
 
     pub(super) fn project_queue(
