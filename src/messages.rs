@@ -50,13 +50,13 @@ fn from_scenario(sc: &Resolved, d: &Decision) -> Words {
     let task_title = |id: &str| {
         sc.tasks
             .iter()
-            .find(|t| t.id == id)
+            .find(|t| *t.id == *id)
             .map_or_else(|| id.to_owned(), |t| t.title.clone())
     };
     let member_name = |id: &str| {
         sc.team
             .iter()
-            .find(|m| m.id == id)
+            .find(|m| *m.id == *id)
             .map_or_else(|| id.to_owned(), |m| m.name.clone())
     };
     match (&d.kind, d.facts) {

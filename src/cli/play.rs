@@ -84,7 +84,7 @@ struct HappeningLine {
     kind: &'static str,
     /// The task, dialogue or client id, or the end reason.
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
+    id: Option<crate::scenario::Id>,
     /// What the trainee reads.
     text: String,
 }
@@ -137,7 +137,7 @@ fn happening_line(sc: &Resolved, time: crate::scenario::Minute, h: &Happening) -
         ),
         Happening::ShiftEnded(r) => (
             "shift_ended",
-            Some(format!("{r:?}").to_lowercase()),
+            Some(format!("{r:?}").to_lowercase().into()),
             "The shift ends".to_owned(),
         ),
     };

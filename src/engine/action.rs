@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::scenario::ChoiceRef;
+use crate::scenario::Id;
 
 /// One thing the trainee does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,18 +13,18 @@ pub use crate::scenario::ChoiceRef;
 pub enum Action {
     /// Answer the open dialogue `dialogue` with one of its current node's
     /// choices.
-    Answer { dialogue: String, choice: ChoiceRef },
+    Answer { dialogue: Id, choice: ChoiceRef },
     /// Start a conversation the scenario offers the trainee (a call, a
     /// visit, a proposal); dialogues wait meanwhile as for any answer.
-    Open { dialogue: String },
+    Open { dialogue: Id },
     /// Put a task at the end of a team member's queue.
-    Assign { task: String, to: String },
+    Assign { task: Id, to: Id },
     /// Work on a task yourself; dialogues wait meanwhile.
-    DoMyself { task: String },
+    DoMyself { task: Id },
     /// Ask the client to move a task's deadline to a later "HH:MM".
-    MoveDeadline { task: String, to: String },
+    MoveDeadline { task: Id, to: String },
     /// Give a task up; it counts as late at its deadline.
-    Drop { task: String },
+    Drop { task: Id },
     /// Step away for a few minutes: stress eases fast, dialogues wait.
     TakeBreak { minutes: u32 },
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
-use crate::scenario::{Minute, Resolved, Tone};
+use crate::scenario::{Id, Minute, Resolved, Tone};
 
 /// Why the shift ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,7 +148,7 @@ pub struct Sample {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientOutcome {
-    pub id: String,
+    pub id: Id,
     pub loyalty: i32,
     /// When the client left, if they did.
     pub lost_at: Option<Minute>,
@@ -156,7 +156,7 @@ pub struct ClientOutcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskOutcome {
-    pub id: String,
+    pub id: Id,
     pub arrived_at: Option<Minute>,
     pub done_at: Option<Minute>,
     pub done_by: Option<Worker>,

@@ -286,17 +286,20 @@ fn resolve_cue(sc: &Resolved, step: usize, cue: &Cue) -> Result<CueR, ScriptErro
         problem,
     };
     let dialogue = |id: &str| {
-        sc.dialogues.iter().position(|d| d.id == id).ok_or_else(|| {
-            let known = sc.dialogues.iter().map(|d| d.id.as_str());
-            unknown(match crate::scenario::validate::suggest(id, known) {
-                Some(close) => format!("there is no dialogue `{id}` (did you mean `{close}`?)"),
-                None => format!("there is no dialogue `{id}` in this scenario"),
+        sc.dialogues
+            .iter()
+            .position(|d| *d.id == *id)
+            .ok_or_else(|| {
+                let known = sc.dialogues.iter().map(|d| &*d.id);
+                unknown(match crate::scenario::validate::suggest(id, known) {
+                    Some(close) => format!("there is no dialogue `{id}` (did you mean `{close}`?)"),
+                    None => format!("there is no dialogue `{id}` in this scenario"),
+                })
             })
-        })
     };
     let task = |id: &str| {
-        sc.tasks.iter().position(|t| t.id == id).ok_or_else(|| {
-            let known = sc.tasks.iter().map(|t| t.id.as_str());
+        sc.tasks.iter().position(|t| *t.id == *id).ok_or_else(|| {
+            let known = sc.tasks.iter().map(|t| &*t.id);
             unknown(match crate::scenario::validate::suggest(id, known) {
                 Some(close) => format!("there is no task `{id}` (did you mean `{close}`?)"),
                 None => format!("there is no task `{id}` in this scenario"),
@@ -490,7 +493,7 @@ fn check_numbered_answer(
     let Some(conv) = shift
         .conversations()
         .iter()
-        .find(|c| sc.dialogues[c.dialogue].id == dialogue)
+        .find(|c| *sc.dialogues[c.dialogue].id == *dialogue)
     else {
         return Ok(()); // `act` says why it is refused
     };

@@ -11,6 +11,10 @@ use super::model::{Priority, Scoring, Segment, Stage, Tier, Tone};
 /// Minutes since midnight on the shift's clock.
 pub type Minute = u32;
 
+/// An id as the engine passes it around (in actions, decisions and
+/// outcomes): shared, so a copy costs no text.
+pub type Id = Arc<str>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     pub id: String,
@@ -47,7 +51,7 @@ impl Resolved {
     pub fn node(&self, dialogue: &str, node: &str) -> Option<&NodeR> {
         self.dialogues
             .iter()
-            .find(|d| d.id == dialogue)?
+            .find(|d| *d.id == *dialogue)?
             .nodes
             .iter()
             .find(|n| &*n.id == node)
@@ -115,7 +119,7 @@ pub struct TraineeR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientR {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub tier: Tier,
     pub segment: Segment,
@@ -126,7 +130,7 @@ pub struct ClientR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberR {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub role: String,
     /// Minutes of work left today.
@@ -135,7 +139,7 @@ pub struct MemberR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskR {
-    pub id: String,
+    pub id: Id,
     pub title: String,
     pub client: Option<usize>,
     pub role: String,
@@ -185,7 +189,7 @@ pub enum EffectR {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DialogueR {
-    pub id: String,
+    pub id: Id,
     pub client: Option<usize>,
     pub start: usize,
     pub initiative: Option<InitiativeR>,

@@ -535,7 +535,7 @@ impl<'a> Resolver<'a> {
                     );
                 }
                 ClientR {
-                    id: c.id.clone(),
+                    id: c.id.as_str().into(),
                     name: c.name.clone(),
                     tier: c.tier,
                     segment: c.segment,
@@ -561,7 +561,7 @@ impl<'a> Resolver<'a> {
                     &format!("the `hours` of `{}`", m.id),
                 );
                 MemberR {
-                    id: m.id.clone(),
+                    id: m.id.as_str().into(),
                     name: m.name.clone(),
                     role: m.role.clone(),
                     minutes,
@@ -653,7 +653,7 @@ impl<'a> Resolver<'a> {
         let on_done = self.effects(&t.on_done, &path.field("on_done"), context);
         let on_late = self.effects(&t.on_late, &path.field("on_late"), context);
         TaskR {
-            id: t.id.clone(),
+            id: t.id.as_str().into(),
             title: t.title.clone(),
             client: client.and_then(|(_, c)| c),
             role: t.role.clone(),
@@ -752,7 +752,7 @@ impl<'a> Resolver<'a> {
             self.check_flow(d, dialogue, start);
         }
         DialogueR {
-            id: dialogue.id.clone(),
+            id: dialogue.id.as_str().into(),
             client: client.and_then(|(_, c)| c),
             start: start.unwrap_or(0),
             initiative,

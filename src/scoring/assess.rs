@@ -134,7 +134,7 @@ pub fn critical_errors(outcome: &Outcome) -> Vec<CriticalError> {
             Some(CriticalError {
                 time: d.time,
                 decision: i,
-                dialogue: dialogue.clone(),
+                dialogue: dialogue.to_string(),
                 node: d.node.as_deref()?.to_owned(),
                 choice: choice.clone(),
             })

@@ -127,7 +127,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
     let mut out: Vec<Telltale> = counts
         .into_iter()
         .map(|((d, n, c), (p, f))| Telltale {
-            dialogue: sc.dialogues[d].id.clone(),
+            dialogue: sc.dialogues[d].id.to_string(),
             node: sc.dialogues[d].nodes[n].id.to_string(),
             say: sc.dialogues[d].nodes[n].choices[c].say.clone(),
             in_passing: share(p, passing),

@@ -684,7 +684,7 @@ fn the_selected_task_stays_selected_when_another_arrives_above_it() {
     let last = game.shift().shift.decisions().last().cloned().unwrap();
     match last.kind {
         DecisionKind::Action(kam_trainer::engine::Action::Assign { task, .. }) => {
-            assert_eq!(task, sc.tasks[warehouse].id.to_string());
+            assert_eq!(task, sc.tasks[warehouse].id);
         }
         other => panic!("expected the warehouse search given away, got {other:?}"),
     }

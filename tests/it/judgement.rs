@@ -196,7 +196,7 @@ fn the_trainee_opens_a_conversation_only_while_it_is_offered() {
     let call = sc
         .dialogues
         .iter()
-        .position(|d| d.id == "call-shop")
+        .position(|d| &*d.id == "call-shop")
         .unwrap();
     let open = || Action::Open {
         dialogue: "call-shop".into(),
@@ -376,7 +376,7 @@ fn renumbered_answers_are_caught_in_every_plan_that_would_play_another_one() {
         .resolved
         .expect("the reordered scenario is valid");
     let price = |sc: &Resolved| {
-        let d = sc.dialogues.iter().find(|d| d.id == "price").unwrap();
+        let d = sc.dialogues.iter().find(|d| &*d.id == "price").unwrap();
         d.nodes[0]
             .choices
             .iter()

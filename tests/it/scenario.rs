@@ -553,9 +553,9 @@ fn the_reference_resolves_as_the_engine_expects() {
     assert_eq!((r.start, r.end), (9 * 60, 18 * 60));
     assert_eq!(r.trainee.minutes, 120);
 
-    let client = |id: &str| r.clients.iter().position(|c| c.id == id).unwrap();
-    let task = |id: &str| r.tasks.iter().position(|t| t.id == id).unwrap();
-    let dialogue = |id: &str| r.dialogues.iter().position(|d| d.id == id).unwrap();
+    let client = |id: &str| r.clients.iter().position(|c| *c.id == *id).unwrap();
+    let task = |id: &str| r.tasks.iter().position(|t| *t.id == *id).unwrap();
+    let dialogue = |id: &str| r.dialogues.iter().position(|d| *d.id == *id).unwrap();
     let flag = |name: &str| r.flags.iter().position(|f| f == name).unwrap();
 
     // `Loyalty(5)` in granel-bad-news's first answer is Granel's.
@@ -656,7 +656,7 @@ fn loyalty_inside_one_of_keeps_the_task_client() {
         );
     let loaded = load_str(Path::new("x.ron"), &src);
     let r = loaded.resolved.expect("still clean");
-    let copy = r.tasks.iter().find(|t| t.id == "catalogue-copy").unwrap();
+    let copy = r.tasks.iter().find(|t| &*t.id == "catalogue-copy").unwrap();
     assert_eq!(
         copy.on_done,
         vec![EffectR::OneOf(vec![

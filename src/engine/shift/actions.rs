@@ -65,7 +65,7 @@ impl Shift {
         self.sc
             .dialogues
             .iter()
-            .position(|d| d.id == id)
+            .position(|d| *d.id == *id)
             .ok_or_else(|| ActError::UnknownDialogue(id.to_owned()))
     }
 
@@ -74,7 +74,7 @@ impl Shift {
             .sc
             .tasks
             .iter()
-            .position(|t| t.id == id)
+            .position(|t| *t.id == *id)
             .ok_or_else(|| ActError::UnknownTask(id.to_owned()))?;
         match self.tasks[t].status() {
             TaskStatus::NotArrived => Err(ActError::TaskNotArrived(id.to_owned())),
@@ -184,13 +184,13 @@ impl Shift {
         let m = sc
             .team
             .iter()
-            .position(|m| m.id == to)
+            .position(|m| *m.id == *to)
             .ok_or_else(|| ActError::UnknownMember(to.to_owned()))?;
         let (member, spec) = (&sc.team[m], &sc.tasks[t]);
         if !spec.eligible.contains(&m) {
             return Err(ActError::WrongRole {
                 member: member.name.clone(),
-                task: spec.id.clone(),
+                task: spec.id.to_string(),
                 has: member.role.clone(),
                 needs: spec.role.clone(),
             });

@@ -149,7 +149,7 @@ impl Shift {
         self.decisions.push(Decision {
             time: self.now,
             kind: DecisionKind::Timeout {
-                dialogue: dialogue.id.clone(),
+                dialogue: dialogue.id.to_string(),
                 node: node.id.to_string(),
             },
             tone: None,

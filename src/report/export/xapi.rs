@@ -365,7 +365,7 @@ fn decision_statements(
                     .clone()
                     .or_else(|| replayed.get(i).cloned().flatten());
                 let spec = model.and_then(|m| {
-                    let dl = m.dialogues.iter().find(|dl| dl.id == *dialogue)?;
+                    let dl = m.dialogues.iter().find(|dl| *dl.id == **dialogue)?;
                     dl.nodes
                         .iter()
                         .find(|n| Some(n.id.as_str()) == node.as_deref())
@@ -396,7 +396,7 @@ fn decision_statements(
                     Action::Assign { task, .. }
                     | Action::DoMyself { task }
                     | Action::MoveDeadline { task, .. }
-                    | Action::Drop { task } => (format!("tasks/{}", pct(task)), task.clone()),
+                    | Action::Drop { task } => (format!("tasks/{}", pct(task)), task.to_string()),
                     // A conversation the trainee started: the dialogue.
                     Action::Open { dialogue } => {
                         (format!("dialogues/{}", pct(dialogue)), words.text.clone())
