@@ -338,7 +338,7 @@ pub fn load_course(path: &Path, scenarios: &[(String, Stage)]) -> CourseLoad {
         Ok(c) => c,
         Err(d) => return fallback(vec![*d], Some(file.source)),
     };
-    let (src, text) = (file.source.clone(), file.text.clone());
+    let (src, text) = (file.source.clone(), file.text().to_owned());
     let (career, problems) = check_course(&course, scenarios);
     let tree = spans::parse(&text).ok();
     let mut diagnostics: Vec<Diagnostic> = problems

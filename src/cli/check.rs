@@ -418,7 +418,7 @@ fn check_script(path: &Path, loaded: &[&Loaded]) -> Other {
             return other;
         }
     };
-    let (src, text) = (read.source.clone(), read.text.clone());
+    let (src, text) = (read.source.clone(), read.text().to_owned());
     let scenario = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -90,10 +90,10 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             return loaded;
         }
     };
-    let mut loaded = Loaded::new(path, Some(file.source.clone()));
     let scenario: Scenario = match ron_file::parse(path, &file) {
         Ok(scenario) => scenario,
         Err(d) => {
+            let mut loaded = Loaded::new(path, Some(file.source));
             loaded.diagnostics.push(*d);
             return loaded;
         }
@@ -106,7 +106,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
         file.tree()
     };
     let src = &file.source;
-    loaded.diagnostics = problems
+    let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| match &tree {
             Some(tree) => {
@@ -121,7 +121,11 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             ),
         })
         .collect();
-    loaded.diagnostics.sort_by_key(|d| (d.line, d.column));
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    // The text moves into the result rather than being copied: a scenario
+    // file is read once per load.
+    let mut loaded = Loaded::new(path, Some(file.source));
+    loaded.diagnostics = diagnostics;
     loaded.scenario = Some(scenario);
     loaded.resolved = resolved.map(Arc::new);
     loaded

@@ -20,9 +20,9 @@ pub struct RonText {
     /// The text as in the file (bytes that are not UTF-8 shown as U+FFFD):
     /// what diagnostics are rendered against.
     pub source: String,
-    /// The text ron parses: a byte-order mark becomes three spaces, so every
-    /// byte offset is the file's.
-    pub text: String,
+    /// With a byte-order mark, the text with the mark as three spaces;
+    /// without one the source is parsed as it is (see [`RonText::text`]).
+    bom_text: Option<String>,
 }
 
 /// What a file kind says when its file is blank.
@@ -95,24 +95,29 @@ pub fn decode(path: &Path, bytes: &[u8], blank: &Blank) -> Result<RonText, NotTe
             source: Some(source),
         });
     }
-    let text = match source.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => source.clone(),
-    };
-    Ok(RonText { source, text })
+    let bom_text = source
+        .strip_prefix('\u{feff}')
+        .map(|rest| format!("   {rest}"));
+    Ok(RonText { source, bom_text })
 }
 
 /// Parses the text as a `T`, with ron's error as a positioned diagnostic.
 pub fn parse<T: DeserializeOwned>(path: &Path, file: &RonText) -> Result<T, Box<Diagnostic>> {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
-        .from_str(&file.text)
-        .map_err(|error| Box::new(ron_diagnostic(path, &file.source, &file.text, &error)))
+        .from_str(file.text())
+        .map_err(|error| Box::new(ron_diagnostic(path, &file.source, file.text(), &error)))
 }
 
 impl RonText {
+    /// The text ron parses: a byte-order mark becomes three spaces, so
+    /// every byte offset is the file's.
+    pub fn text(&self) -> &str {
+        self.bom_text.as_deref().unwrap_or(&self.source)
+    }
+
     /// The span tree that places a problem found after parsing.
     pub fn tree(&self) -> Option<spans::Value> {
-        spans::parse(&self.text).ok()
+        spans::parse(self.text()).ok()
     }
 }

@@ -154,7 +154,7 @@ fn load_plans_bytes(path: &Path, bytes: &[u8]) -> PlanFile {
         }
     };
     let mut file = PlanFile::new(path, Some(read.source.clone()));
-    let text = read.text.clone();
+    let text = read.text().to_owned();
     let plans: Vec<Plan> = match ron_file::parse(path, &read) {
         Ok(plans) => plans,
         Err(d) => {
