@@ -341,25 +341,37 @@ fn a_when_event_fires_as_soon_as_its_condition_holds() {
     assert_eq!(shift.inbox(), &[(11 * 60, "Thanks!".to_owned())]);
 }
 
-#[test]
-fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
+const ALL_POLICIES: [Policy; 7] = [
+    Policy::First,
+    Policy::Random,
+    Policy::Greedy,
+    Policy::Longest,
+    Policy::Shortest,
+    Policy::RandomAnswers,
+    Policy::FirstShown,
+];
+
+/// Every shipped shift and the reference scenario, by file name, resolved.
+fn shipped() -> Vec<(String, Arc<kam_trainer::scenario::Resolved>)> {
     let mut files =
         kam_trainer::scenario::collect_scenario_files(&[root().join("scenarios")]).unwrap();
     files.push(root().join(crate::common::REFERENCE));
-    for path in files {
-        let name = path.display().to_string();
-        let sc = kam_trainer::scenario::load_path(&path)
-            .resolved
-            .unwrap_or_else(|| panic!("{name} is valid"));
-        for policy in [
-            Policy::First,
-            Policy::Random,
-            Policy::Greedy,
-            Policy::Longest,
-            Policy::Shortest,
-            Policy::RandomAnswers,
-            Policy::FirstShown,
-        ] {
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let sc = kam_trainer::scenario::load_path(&path)
+                .resolved
+                .unwrap_or_else(|| panic!("{name} is valid"));
+            (name, sc)
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
+    for (name, sc) in shipped() {
+        for policy in ALL_POLICIES {
             for seed in [1, 2, 99] {
                 let a = autoplay(Arc::clone(&sc), seed, policy).outcome();
                 let b = autoplay(Arc::clone(&sc), seed, policy).outcome();
@@ -371,23 +383,8 @@ fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
 
 #[test]
 fn a_run_played_for_its_scores_only_ends_as_a_recorded_one_does() {
-    let mut files =
-        kam_trainer::scenario::collect_scenario_files(&[root().join("scenarios")]).unwrap();
-    files.push(root().join(crate::common::REFERENCE));
-    for path in files {
-        let name = path.display().to_string();
-        let sc = kam_trainer::scenario::load_path(&path)
-            .resolved
-            .unwrap_or_else(|| panic!("{name} is valid"));
-        for policy in [
-            Policy::First,
-            Policy::Random,
-            Policy::Greedy,
-            Policy::Longest,
-            Policy::Shortest,
-            Policy::RandomAnswers,
-            Policy::FirstShown,
-        ] {
+    for (name, sc) in shipped() {
+        for policy in ALL_POLICIES {
             for seed in 1..=12 {
                 let recorded = autoplay(Arc::clone(&sc), seed, policy);
                 let quiet = autoplay_unrecorded(Arc::clone(&sc), seed, policy);
