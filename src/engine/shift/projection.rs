@@ -28,7 +28,12 @@ impl Shift {
     pub fn finish_if_assigned(&self, task: usize, member: usize) -> Option<Minute> {
         let m = &self.members[member];
         let queue = m.queue.iter().copied().filter(|&q| q != task);
-        self.finish_of_last(self.now, queue.chain(std::iter::once(task)), m.minutes_left)
+        self.finish_of(
+            self.now,
+            queue.chain(std::iter::once(task)),
+            m.minutes_left,
+            task,
+        )
     }
 
     /// When `member` would finish `task` if `planned` (tasks not yet
@@ -49,7 +54,7 @@ impl Shift {
             .filter(|&q| q != task && !planned.contains(&q))
             .chain(planned.iter().copied())
             .chain(std::iter::once(task));
-        self.finish_of_last(self.now, queue, m.minutes_left)
+        self.finish_of(self.now, queue, m.minutes_left, task)
     }
 
     /// When the trainee would finish `task` starting now; `None` if their
@@ -66,29 +71,21 @@ impl Shift {
             Some(t) if t != task => self.trainee_minutes.saturating_sub(self.left(t)),
             _ => self.trainee_minutes,
         };
-        self.finish_of_last(start.max(self.now), std::iter::once(task), minutes)
+        self.finish_of(start.max(self.now), std::iter::once(task), minutes, task)
     }
 
-    /// When the last task of `queue` (each task in it once) is done, worked
-    /// from `t` against `minutes` left; `None` if it is not done today.
-    /// The projection of [`Shift::project_from`], for one task.
-    fn finish_of_last(
+    /// When `task` in `queue` is done, worked from `t` against `minutes`
+    /// left; `None` if it is not done today.
+    fn finish_of(
         &self,
-        mut t: Minute,
+        t: Minute,
         queue: impl Iterator<Item = usize>,
-        mut minutes: u32,
+        minutes: u32,
+        task: usize,
     ) -> Option<Minute> {
-        let mut last = None;
-        for task in queue {
-            let left = self.left(task);
-            if left > minutes || t + left > self.sc.end {
-                return None;
-            }
-            t += left;
-            minutes -= left;
-            last = Some(t);
-        }
-        last
+        self.finishes(t, queue, minutes)
+            .find(|&(q, _)| q == task)
+            .map(|(_, at)| at)
     }
 
     pub(super) fn project_queue(
@@ -102,20 +99,33 @@ impl Shift {
 
     pub(super) fn project_from(
         &self,
+        t: Minute,
+        queue: impl Iterator<Item = usize>,
+        minutes: u32,
+        out: &mut [Option<Minute>],
+    ) {
+        for (task, at) in self.finishes(t, queue, minutes) {
+            out[task] = Some(at);
+        }
+    }
+
+    /// Each task of `queue` with when it is done, worked one after another
+    /// from `t` against `minutes` left, until one is not done today.
+    fn finishes(
+        &self,
         mut t: Minute,
         queue: impl Iterator<Item = usize>,
         mut minutes: u32,
-        out: &mut [Option<Minute>],
-    ) {
-        for task in queue {
+    ) -> impl Iterator<Item = (usize, Minute)> {
+        queue.map_while(move |task| {
             let left = self.left(task);
             if left > minutes || t + left > self.sc.end {
-                return;
+                return None;
             }
             t += left;
             minutes -= left;
-            out[task] = Some(t);
-        }
+            Some((task, t))
+        })
     }
 
     /// How many tasks of a worker's queue (played forward from now against
