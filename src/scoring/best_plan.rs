@@ -374,46 +374,60 @@ struct Step {
 /// `steps[range[index]]` are the states no other order of that set beats.
 struct Sets {
     members: Vec<usize>,
-    /// The job bitmask of each index.
-    real: Vec<usize>,
+    /// The job bitmask of an index.
+    real: ByBits<usize>,
+    /// The index of a job bitmask (jobs it may not do are ignored).
+    index: ByBits<usize>,
     steps: Vec<Step>,
     range: Vec<(u32, u32)>,
+    /// Bit `i` is set when index `i` is feasible.
+    ok: Vec<u64>,
+    /// The feasible non-empty indices, ascending.
+    feasible: Vec<u32>,
 }
 
 impl Sets {
     /// The index of `set`, a subset of the worker's jobs.
     fn index(&self, set: usize) -> usize {
-        self.members
-            .iter()
-            .enumerate()
-            .filter(|&(_, &j)| set >> j & 1 == 1)
-            .fold(0, |i, (bit, _)| i | 1 << bit)
+        self.index.of(set)
+    }
+
+    /// The job bitmask of `index`.
+    fn real(&self, index: usize) -> usize {
+        self.real.of(index)
+    }
+
+    /// The largest index: every job the worker may do.
+    fn all(&self) -> usize {
+        self.range.len() - 1
     }
 
     fn feasible(&self, index: usize) -> bool {
-        let (a, b) = self.range[index];
-        a < b
+        self.ok[index / 64] >> (index % 64) & 1 == 1
     }
 
     fn build(jobs: &[Job], hours: &Hours, allowed: usize) -> Sets {
         let members: Vec<usize> = bits(allowed).collect();
         let size = 1usize << members.len();
-        let mut real = vec![0usize; size];
-        for i in 1..size {
-            let low = i.trailing_zeros() as usize;
-            real[i] = real[i & (i - 1)] | 1 << members[low];
+        let mut index_bit = vec![0usize; jobs.len()];
+        for (bit, &j) in members.iter().enumerate() {
+            index_bit[j] = 1 << bit;
         }
         let mut sets = Sets {
+            real: ByBits::new(members.len(), |bit| 1 << members[bit], |a, b| a | b),
+            index: ByBits::new(jobs.len(), |j| index_bit[j], |a, b| a | b),
             members,
-            real,
             steps: vec![Step {
                 at: hours.first(),
                 prev: 0,
                 job: 0,
             }],
             range: vec![(0, 0); size],
+            ok: vec![0; size.div_ceil(64)],
+            feasible: Vec::new(),
         };
         sets.range[0] = (0, 1);
+        sets.ok[0] = 1;
         let mut kept: Vec<Step> = Vec::new();
         // Ascending indices: each smaller set comes first.
         for index in 1..size {
@@ -443,9 +457,14 @@ impl Sets {
                     kept.push(step);
                 }
             }
+            if kept.is_empty() {
+                continue;
+            }
             let a = sets.steps.len() as u32;
             sets.steps.extend_from_slice(&kept);
             sets.range[index] = (a, sets.steps.len() as u32);
+            sets.ok[index / 64] |= 1 << (index % 64);
+            sets.feasible.push(index as u32);
         }
         sets
     }
@@ -466,20 +485,71 @@ impl Sets {
     /// For each index, the feasible set inside it of the most value (as an
     /// index); of equal values the largest, which is the one [`share_out`]
     /// settles on.
-    fn most_valuable(&self, value: &[u64]) -> Vec<usize> {
+    fn most_valuable(&self, value: &ByBits<u64>) -> Vec<usize> {
         let mut most = vec![0usize; self.range.len()];
-        let worth = |i: usize| value[self.real[i]];
+        // The value of each index's most valuable set, beside it.
+        let mut worth = vec![0u64; self.range.len()];
         for m in 1..most.len() {
-            let mut pick = if self.feasible(m) { m } else { 0 };
+            let (mut pick, mut best) = if self.feasible(m) {
+                (m, value.of(self.real(m)))
+            } else {
+                (0, 0)
+            };
             for b in bits(m) {
                 let i = most[m ^ (1 << b)];
-                if (worth(i), i) > (worth(pick), pick) {
-                    pick = i;
+                let w = worth[m ^ (1 << b)];
+                if (w, i) > (best, pick) {
+                    (pick, best) = (i, w);
                 }
             }
             most[m] = pick;
+            worth[m] = best;
         }
         most
+    }
+}
+
+/// A function of bit sets that adds up over their bits (`join` of the
+/// values of two disjoint sets is the value of their union): a job set's
+/// value, an index's job set. It keeps one table per [`CHUNK`] bits, so a
+/// look-up costs [`CHUNKS`] reads at most, where a table of every set would
+/// cost 2^n entries to fill for the few sets looked up.
+struct ByBits<T> {
+    tables: [[T; 1 << CHUNK]; CHUNKS],
+    join: fn(T, T) -> T,
+}
+
+/// Bits per table of a [`ByBits`].
+const CHUNK: usize = 6;
+/// Tables of a [`ByBits`]: enough for the [`EXACT_TASKS`] jobs of an
+/// exact plan.
+const CHUNKS: usize = EXACT_TASKS.div_ceil(CHUNK);
+
+impl<T: Copy + Default> ByBits<T> {
+    /// `bit(i)` is the value of the set `{i}`, for `i < bits` (at most
+    /// [`EXACT_TASKS`]).
+    fn new(bits: usize, bit: impl Fn(usize) -> T, join: fn(T, T) -> T) -> Self {
+        assert!(bits <= CHUNK * CHUNKS, "{bits} jobs in an exact plan");
+        let mut tables = [[T::default(); 1 << CHUNK]; CHUNKS];
+        for (c, table) in tables.iter_mut().enumerate() {
+            let width = bits.saturating_sub(c * CHUNK).min(CHUNK);
+            for i in 1..1usize << width {
+                let low = i.trailing_zeros() as usize;
+                table[i] = join(table[i & (i - 1)], bit(c * CHUNK + low));
+            }
+        }
+        ByBits { tables, join }
+    }
+
+    fn of(&self, set: usize) -> T {
+        let mut value = self.tables[0][set & ((1 << CHUNK) - 1)];
+        for c in 1..CHUNKS {
+            value = (self.join)(
+                value,
+                self.tables[c][(set >> (c * CHUNK)) & ((1 << CHUNK) - 1)],
+            );
+        }
+        value
     }
 }
 
@@ -505,11 +575,8 @@ fn exact(jobs: &[Job], hours: &[Hours]) -> Vec<Vec<usize>> {
 fn exact_with(jobs: &[Job], hours: &[Hours], general: bool) -> Vec<Vec<usize>> {
     let n = jobs.len();
     let full = (1usize << n) - 1;
-    let mut value = vec![0u64; 1 << n];
-    for set in 1..=full {
-        let low = set.trailing_zeros() as usize;
-        value[set] = value[set & (set - 1)].saturating_add(jobs[low].value);
-    }
+    // Of non-negative values a saturating sum is the same in any grouping.
+    let value = ByBits::new(n, |j| jobs[j].value, u64::saturating_add);
     let allowed: Vec<usize> = (0..hours.len())
         .map(|w| {
             jobs.iter()
@@ -552,7 +619,7 @@ fn exact_with(jobs: &[Job], hours: &[Hours], general: bool) -> Vec<Vec<usize>> {
 /// out, one worker at a time (`others`, then the last). Returns each worker's
 /// set, in `others` order and the last worker's at the end.
 fn share_out(
-    value: &[u64],
+    value: &ByBits<u64>,
     allowed: &[usize],
     others: &[usize],
     other_sets: &[Sets],
@@ -566,7 +633,7 @@ fn share_out(
         .iter()
         .zip(other_sets)
         .map(|(&w, s)| (allowed[w], s, false));
-    let last_allowed = last_sets.real[last_sets.real.len() - 1];
+    let last_allowed = last_sets.real(last_sets.all());
     for (mask, sets, last) in workers.chain([(last_allowed, last_sets, true)]) {
         let mut next = best.clone();
         let mut choice = vec![0u32; full + 1];
@@ -576,8 +643,8 @@ fn share_out(
             let mut s = mine;
             while s != 0 {
                 if sets.feasible(s) {
-                    let set = sets.real[s];
-                    let v = value[set].saturating_add(best[u ^ set]);
+                    let set = sets.real(s);
+                    let v = value.of(set).saturating_add(best[u ^ set]);
                     if v > next[u] {
                         next[u] = v;
                         choice[u] = set as u32;
@@ -609,7 +676,7 @@ fn share_out(
 /// leaves, so only the last worker's feasible sets need trying. Picks the
 /// same sets as [`share_out`] would.
 fn own_shares(
-    value: &[u64],
+    value: &ByBits<u64>,
     allowed: &[usize],
     others: &[usize],
     other_sets: &[Sets],
@@ -619,23 +686,19 @@ fn own_shares(
     let most: Vec<Vec<usize>> = other_sets.iter().map(|s| s.most_valuable(value)).collect();
     let take = |left: usize, i: usize| {
         let sets = &other_sets[i];
-        sets.real[most[i][sets.index(left & allowed[others[i]])]]
+        sets.real(most[i][sets.index(left & allowed[others[i]])])
     };
     let rest = |left: usize| -> u64 {
-        (0..others.len()).fold(0u64, |sum, i| sum.saturating_add(value[take(left, i)]))
+        (0..others.len()).fold(0u64, |sum, i| sum.saturating_add(value.of(take(left, i))))
     };
-    let mine = last_sets.real.len() - 1;
     let (mut best, mut pick) = (rest(full), 0usize);
-    let mut s = mine;
-    while s != 0 {
-        if last_sets.feasible(s) {
-            let set = last_sets.real[s];
-            let v = value[set].saturating_add(rest(full ^ set));
-            if v > best {
-                (best, pick) = (v, set);
-            }
+    // The largest index first, as a count down over every index would.
+    for &s in last_sets.feasible.iter().rev() {
+        let set = last_sets.real(s as usize);
+        let v = value.of(set).saturating_add(rest(full ^ set));
+        if v > best {
+            (best, pick) = (v, set);
         }
-        s = (s - 1) & mine;
     }
     let left = full ^ pick;
     (0..others.len())
