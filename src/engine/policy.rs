@@ -164,6 +164,8 @@ struct Looks {
     open: Vec<usize>,
     /// What the greedy player hands out now, per colleague.
     planned: Vec<Vec<usize>>,
+    /// The dialogues the random player could open.
+    offers: Vec<usize>,
 }
 
 /// What a policy does at the current moment, into `looks.actions`.
@@ -174,6 +176,7 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks
         offered,
         open,
         planned,
+        offers,
     } = looks;
     actions.clear();
     let free = shift.busy_until().is_none();
@@ -242,28 +245,24 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks
     }
     let idle = !myself_taken && actions.is_empty() && shift.conversations().is_empty();
     // Which dialogues the trainee could open, looked up only when the
-    // policy would open one.
-    let offers = if (policy == Policy::Random && free) || (policy != Policy::Random && idle) {
-        shift.offered_initiatives()
-    } else {
-        Vec::new()
-    };
-    match policy {
-        Policy::Random if free && !offers.is_empty() && chance(rng, 1, 4) => {
+    // policy would open one (and only the first for a sensible player).
+    if policy == Policy::Random {
+        offers.clear();
+        if free {
+            offers.extend(shift.initiatives());
+        }
+        if !offers.is_empty() && chance(rng, 1, 4) {
             let d = offers[roll(rng, offers.len() as u64) as usize];
             actions.push(Action::Open {
                 dialogue: sc.dialogues[d].id.clone(),
             });
             return;
         }
-        Policy::Random => {}
-        _ if idle && !offers.is_empty() => {
-            actions.push(Action::Open {
-                dialogue: sc.dialogues[offers[0]].id.clone(),
-            });
-            return;
-        }
-        _ => {}
+    } else if idle && let Some(d) = shift.initiatives().next() {
+        actions.push(Action::Open {
+            dialogue: sc.dialogues[d].id.clone(),
+        });
+        return;
     }
     if policy.is_sensible()
         && !myself_taken

@@ -36,7 +36,64 @@ pub struct Resolved {
     /// (`StressAbove`), ascending, once each: the clock stops where stress
     /// crosses one, so those conditions are tried at the right minute.
     pub stress_lines: Vec<i32>,
+    /// What the events' conditions read.
+    pub event_reads: EventReads,
     pub scoring: Scoring,
+}
+
+/// What the events' conditions read: the clock tries the pending events
+/// again only when one of these changes (or an event falls due), since
+/// nothing else can turn a condition that failed into one that holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventReads {
+    /// Per client, the levels a `LoyaltyBelow` of it tests.
+    pub loyalty_lines: Vec<Vec<i32>>,
+    /// Per flag, whether a condition reads it.
+    pub flags: Vec<bool>,
+    /// Per task, whether a `TaskDone` of it is tested.
+    pub task_done: Vec<bool>,
+    /// Per task, whether a `TaskLate` of it is tested.
+    pub task_late: Vec<bool>,
+}
+
+impl EventReads {
+    pub(super) fn of(events: &[EventR], clients: usize, flags: usize, tasks: usize) -> Self {
+        fn collect(c: &ConditionR, reads: &mut EventReads) {
+            match c {
+                ConditionR::Flag(f) => reads.flags[*f] = true,
+                ConditionR::Not(c) => collect(c, reads),
+                ConditionR::All(cs) | ConditionR::Any(cs) => {
+                    cs.iter().for_each(|c| collect(c, reads))
+                }
+                ConditionR::LoyaltyBelow(client, v) => reads.loyalty_lines[*client].push(*v),
+                ConditionR::StressAbove(_) => {}
+                ConditionR::TaskDone(t) => reads.task_done[*t] = true,
+                ConditionR::TaskLate(t) => reads.task_late[*t] = true,
+            }
+        }
+        let mut reads = EventReads {
+            loyalty_lines: vec![Vec::new(); clients],
+            flags: vec![false; flags],
+            task_done: vec![false; tasks],
+            task_late: vec![false; tasks],
+        };
+        for c in events.iter().filter_map(|e| e.when.as_ref()) {
+            collect(c, &mut reads);
+        }
+        for lines in &mut reads.loyalty_lines {
+            lines.sort_unstable();
+            lines.dedup();
+        }
+        reads
+    }
+
+    /// Whether a loyalty moving from `before` to `after` changes what a
+    /// condition on `client` says.
+    pub fn loyalty_crosses(&self, client: usize, before: i32, after: i32) -> bool {
+        self.loyalty_lines[client]
+            .iter()
+            .any(|&v| (before < v) != (after < v))
+    }
 }
 
 impl Resolved {

@@ -291,7 +291,7 @@ impl<'a> Resolver<'a> {
             self.nodes.push(ids);
         }
 
-        let tasks = s
+        let tasks: Vec<TaskR> = s
             .tasks
             .iter()
             .enumerate()
@@ -304,6 +304,8 @@ impl<'a> Resolver<'a> {
         self.check_roles(&team);
         self.check_lengths();
         self.check_never_used();
+        let event_reads =
+            super::resolved::EventReads::of(&events, clients.len(), self.flags.len(), tasks.len());
 
         Resolved {
             id: s.id.clone(),
@@ -322,6 +324,7 @@ impl<'a> Resolver<'a> {
             tasks,
             events,
             dialogues,
+            event_reads,
             flags: std::mem::take(&mut self.flags),
             stress_lines,
             scoring: s.scoring.clone(),

@@ -32,14 +32,8 @@ impl Shift {
         match effect {
             EffectR::Loyalty(client, n) => self.change_loyalty(*client, *n),
             EffectR::Stress(n) => self.set_stress(self.stress + i64::from(*n) * POINT),
-            EffectR::Set(f) => {
-                self.flags[*f] = true;
-                self.conditions_changed = true;
-            }
-            EffectR::Unset(f) => {
-                self.flags[*f] = false;
-                self.conditions_changed = true;
-            }
+            EffectR::Set(f) => self.set_flag(*f, true),
+            EffectR::Unset(f) => self.set_flag(*f, false),
             EffectR::AddTask(t) => self.arrive(*t),
             EffectR::SetHours(m, minutes) => {
                 self.members[*m].minutes_left = *minutes;
@@ -82,6 +76,13 @@ impl Shift {
         self.happenings.push(h);
     }
 
+    fn set_flag(&mut self, f: usize, to: bool) {
+        if self.flags[f] != to && self.sc.event_reads.flags[f] {
+            self.conditions_changed = true;
+        }
+        self.flags[f] = to;
+    }
+
     pub(super) fn change_loyalty(&mut self, client: usize, delta: i32) {
         if self.lost_at[client].is_some() || delta == 0 {
             return;
@@ -90,7 +91,13 @@ impl Shift {
         self.loyalty[client] = (before + delta).clamp(0, 100);
         let by = self.loyalty[client] - before;
         if by != 0 {
-            self.conditions_changed = true;
+            if self
+                .sc
+                .event_reads
+                .loyalty_crosses(client, before, before + by)
+            {
+                self.conditions_changed = true;
+            }
             self.happen(Happening::LoyaltyChanged { client, by });
         }
         if self.loyalty[client] < self.sc.clients[client].churn_below {

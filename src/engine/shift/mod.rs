@@ -158,9 +158,10 @@ pub struct Shift {
     /// The events yet to fire, in the scenario's order; a fired event
     /// leaves the list, so the clock never looks at it again.
     pending: Vec<PendingEvent>,
-    /// Whether something a condition reads (a flag, a loyalty, a task done
-    /// or late, stress across a threshold) changed since the events were
-    /// last tried; with `next_due`, the first time still ahead of the last
+    /// Whether something an event's condition reads (a flag it tests, a
+    /// loyalty across a level it tests, a task it tests done or late,
+    /// stress across a threshold; see [`crate::scenario::EventReads`])
+    /// changed since the events were last tried; with `next_due`, the first time still ahead of the last
     /// try, `fire_events` skips the pass when nothing changed and no event
     /// fell due.
     conditions_changed: bool,

@@ -77,11 +77,15 @@ impl Shift {
     /// initiative's condition holds, they have never been opened, the
     /// client is still with us.
     pub fn offered_initiatives(&self) -> Vec<usize> {
-        (0..self.sc.dialogues.len())
-            .filter(|&d| {
-                self.sc.dialogues[d].initiative.is_some() && self.initiative_refusal(d).is_none()
-            })
-            .collect()
+        self.initiatives().collect()
+    }
+
+    /// [`Shift::offered_initiatives`] one at a time, for a player that
+    /// needs only the first or keeps its own list.
+    pub fn initiatives(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.sc.dialogues.len()).filter(|&d| {
+            self.sc.dialogues[d].initiative.is_some() && self.initiative_refusal(d).is_none()
+        })
     }
 
     /// Why dialogue `d`, which has an initiative, cannot be opened by the

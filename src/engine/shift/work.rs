@@ -34,7 +34,9 @@ impl Shift {
         self.unassign(t);
         self.tasks[t].worker = worker;
         self.tasks[t].done_at = Some(self.now);
-        self.conditions_changed = true;
+        if sc.event_reads.task_done[t] {
+            self.conditions_changed = true;
+        }
         self.happen(Happening::TaskDone(t));
         if !self.tasks[t].late
             && let Some(c) = task.client
@@ -49,7 +51,9 @@ impl Shift {
         let sc = Arc::clone(&self.sc);
         let task = &sc.tasks[t];
         self.tasks[t].late = true;
-        self.conditions_changed = true;
+        if sc.event_reads.task_late[t] {
+            self.conditions_changed = true;
+        }
         self.happen(Happening::TaskLate(t));
         if let Some(c) = task.client {
             self.change_loyalty(c, -rules::late_cost(task.priority, sc.clients[c].tier));
