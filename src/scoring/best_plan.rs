@@ -200,10 +200,8 @@ fn candidates(input: &PlanInput, hours: &[Hours]) -> Vec<Job> {
         workers.sort_unstable();
         workers.dedup();
         // Alone on an idle worker is the earliest it can ever finish there.
-        job.workers = workers
-            .into_iter()
-            .filter(|&w| hours[w].work(hours[w].first(), &job).is_some())
-            .collect();
+        workers.retain(|&w| hours[w].work(hours[w].first(), &job).is_some());
+        job.workers = workers;
         if !job.workers.is_empty() {
             jobs.push(job);
         }
@@ -239,14 +237,17 @@ struct Done {
 
 impl Hours {
     fn new(worker: &PlanWorker, start: Minute, end: Minute) -> Self {
-        let mut changes = worker.changes.clone();
-        // Stable: of changes at one time, the last listed wins.
-        changes.sort_by_key(|&(t, _)| t);
         let mut hours = Hours {
             from: vec![start],
             budget: vec![worker.minutes],
             end,
         };
+        if worker.changes.is_empty() {
+            return hours;
+        }
+        let mut changes = worker.changes.clone();
+        // Stable: of changes at one time, the last listed wins.
+        changes.sort_by_key(|&(t, _)| t);
         for (t, v) in changes {
             if t >= end {
                 continue;
@@ -293,6 +294,23 @@ impl Hours {
 
     /// Does `job` next, as early as possible; `None` if it would be late.
     fn work(&self, at: At, job: &Job) -> Option<Done> {
+        if self.from.len() == 1 {
+            // One period (no changes, as for the trainee): straight through
+            // or not at all, since minutes never come back.
+            let start = at.t.max(job.arrival);
+            let finish = start.saturating_add(job.effort);
+            return (job.effort <= at.left && finish <= self.end && finish <= job.deadline).then(
+                || Done {
+                    start,
+                    finish,
+                    after: At {
+                        t: finish,
+                        period: 0,
+                        left: at.left - job.effort,
+                    },
+                },
+            );
+        }
         let mut at = self.wait_until(at, job.arrival);
         let mut remaining = job.effort;
         let mut start = None;
@@ -409,13 +427,18 @@ impl Sets {
     fn build(jobs: &[Job], hours: &Hours, allowed: usize) -> Sets {
         let members: Vec<usize> = bits(allowed).collect();
         let size = 1usize << members.len();
-        let mut index_bit = vec![0usize; jobs.len()];
-        for (bit, &j) in members.iter().enumerate() {
-            index_bit[j] = 1 << bit;
-        }
         let mut sets = Sets {
             real: ByBits::new(members.len(), |bit| 1 << members[bit], |a, b| a | b),
-            index: ByBits::new(jobs.len(), |j| index_bit[j], |a, b| a | b),
+            // Job `j` is index bit "how many of the worker's jobs come
+            // before it".
+            index: ByBits::new(
+                jobs.len(),
+                |j| {
+                    let below = allowed & ((1 << j) - 1);
+                    (allowed >> j & 1) << below.count_ones()
+                },
+                |a, b| a | b,
+            ),
             members,
             steps: vec![Step {
                 at: hours.first(),
