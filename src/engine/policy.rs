@@ -10,7 +10,7 @@ use rand_chacha::rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use super::action::{Action, ChoiceRef};
-use super::shift::{Shift, TaskStatus, roll};
+use super::shift::{Shift, roll};
 use crate::scenario::format_time as hhmm;
 use crate::scenario::{ChoiceR, EffectR, Minute, Resolved};
 
@@ -217,11 +217,13 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks
         }
     }
     open.clear();
-    open.extend((0..sc.tasks.len()).filter(|&t| {
-        shift.task_status(t) == TaskStatus::Open
-            && shift.task_worker(t).is_none()
-            && !shift.task_is_late(t)
-    }));
+    open.extend(
+        shift
+            .open_tasks()
+            .iter()
+            .copied()
+            .filter(|&t| shift.task_worker(t).is_none() && !shift.task_is_late(t)),
+    );
     open.sort_by_key(|&t| (shift.task_deadline(t), t));
     let mut myself_taken = !free || !actions.is_empty();
     // What the greedy player hands out now, per colleague, so two tasks

@@ -38,6 +38,9 @@ pub struct Resolved {
     pub stress_lines: Vec<i32>,
     /// What the events' conditions read.
     pub event_reads: EventReads,
+    /// The dialogues the trainee may open (those with an initiative), in
+    /// order: a player looks through these at every look.
+    pub initiatives: Vec<usize>,
     pub scoring: Scoring,
 }
 

@@ -306,6 +306,9 @@ impl<'a> Resolver<'a> {
         self.check_never_used();
         let event_reads =
             super::resolved::EventReads::of(&events, clients.len(), self.flags.len(), tasks.len());
+        let initiatives = (0..dialogues.len())
+            .filter(|&d| dialogues[d].initiative.is_some())
+            .collect();
 
         Resolved {
             id: s.id.clone(),
@@ -325,6 +328,7 @@ impl<'a> Resolver<'a> {
             events,
             dialogues,
             event_reads,
+            initiatives,
             flags: std::mem::take(&mut self.flags),
             stress_lines,
             scoring: s.scoring.clone(),

@@ -255,6 +255,7 @@ impl Shift {
         let t = self.find_task(task)?;
         self.unassign(t);
         self.tasks[t].dropped = true;
+        self.close(t);
         Ok(Done::facts(Facts::Dropped {
             late: self.tasks[t].late,
             deadline: self.tasks[t].deadline,

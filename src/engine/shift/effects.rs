@@ -117,6 +117,7 @@ impl Shift {
             if self.sc.tasks[t].client == Some(client) && self.tasks[t].done_at.is_none() {
                 self.unassign(t);
                 self.tasks[t].cancelled = true;
+                self.close(t);
             }
         }
         let sc = Arc::clone(&self.sc);

@@ -151,6 +151,9 @@ pub struct Shift {
     lost_at: Vec<Option<Minute>>,
     flags: Vec<bool>,
     tasks: Vec<TaskState>,
+    /// The open tasks (arrived; not done, dropped or cancelled), ascending:
+    /// the players and the stress rate look only at these.
+    open: Vec<usize>,
     members: Vec<MemberState>,
     trainee_minutes: u32,
     trainee_task: Option<usize>,
@@ -285,6 +288,7 @@ impl Shift {
                     cancelled: false,
                 })
                 .collect(),
+            open: Vec::with_capacity(sc.tasks.len()),
             members: sc
                 .team
                 .iter()
@@ -359,6 +363,17 @@ impl Shift {
     }
     pub fn task_status(&self, task: usize) -> TaskStatus {
         self.tasks[task].status()
+    }
+    /// The tasks whose status is [`TaskStatus::Open`], ascending.
+    pub fn open_tasks(&self) -> &[usize] {
+        debug_assert!(
+            self.open
+                .iter()
+                .copied()
+                .eq((0..self.tasks.len()).filter(|&t| self.tasks[t].is_open())),
+            "the open tasks are stale"
+        );
+        &self.open
     }
     pub fn task_worker(&self, task: usize) -> Option<Worker> {
         self.tasks[task].worker

@@ -83,9 +83,11 @@ impl Shift {
     /// [`Shift::offered_initiatives`] one at a time, for a player that
     /// needs only the first or keeps its own list.
     pub fn initiatives(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.sc.dialogues.len()).filter(|&d| {
-            self.sc.dialogues[d].initiative.is_some() && self.initiative_refusal(d).is_none()
-        })
+        self.sc
+            .initiatives
+            .iter()
+            .copied()
+            .filter(|&d| self.initiative_refusal(d).is_none())
     }
 
     /// Why dialogue `d`, which has an initiative, cannot be opened by the

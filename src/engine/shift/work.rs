@@ -20,6 +20,9 @@ impl Shift {
             return;
         }
         self.tasks[t].arrived_at = Some(self.now);
+        if let Err(i) = self.open.binary_search(&t) {
+            self.open.insert(i, t);
+        }
         self.happen(Happening::TaskArrived(t));
         // Work that arrives at or after its deadline is late on arrival.
         if self.tasks[t].deadline <= self.now {
@@ -34,6 +37,7 @@ impl Shift {
         self.unassign(t);
         self.tasks[t].worker = worker;
         self.tasks[t].done_at = Some(self.now);
+        self.close(t);
         if sc.event_reads.task_done[t] {
             self.conditions_changed = true;
         }
@@ -45,6 +49,13 @@ impl Shift {
             self.change_loyalty(c, bonus);
         }
         self.apply(&task.on_done);
+    }
+
+    /// Takes a task that is done, dropped or cancelled off the open list.
+    pub(super) fn close(&mut self, t: usize) {
+        if let Ok(i) = self.open.binary_search(&t) {
+            self.open.remove(i);
+        }
     }
 
     pub(super) fn make_late(&mut self, t: usize) {
