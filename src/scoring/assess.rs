@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::best_plan::{BestPlan, PlanInput, PlanTask, PlanWorker, best_plan};
-use crate::engine::{EndReason, Outcome, Worker, rules};
+use crate::engine::{Action, Decision, DecisionKind, EndReason, Outcome, Worker, rules};
 use crate::scenario::format_time as hhmm;
-use crate::scenario::{PassMarks, Resolved, Weights};
+use crate::scenario::{ChoiceRef, Id, PassMarks, Resolved, Weights};
 
 /// A reply to a key client that waited longer than this (without a timer)
 /// counts against prioritisation.
@@ -68,6 +68,54 @@ pub fn assess(sc: &Resolved, outcome: &Outcome) -> Assessment {
 /// Scores a shift's outcome against a best plan already computed for its
 /// [`plan_input`] (the Monte Carlo reuses plans across runs).
 pub fn assess_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> Assessment {
+    let marks = marks(sc, outcome, plan);
+    let critical = critical_errors(outcome);
+    Assessment {
+        scores: marks.scores,
+        passed: passes(sc, &marks.scores, !critical.is_empty()),
+        critical,
+        pass: sc.scoring.pass,
+        weights: sc.scoring.weights,
+        achieved_value: marks.achieved,
+        best_value: plan.value,
+        best_exact: plan.exact,
+        slow_key_replies: marks.slow,
+        plan_differences: differences(sc, outcome, plan),
+    }
+}
+
+/// A run's scores and whether it passed, without the words of an
+/// [`Assessment`]: what the Monte Carlo's thousands of runs need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub scores: Scores,
+    pub passed: bool,
+    /// At least one critical error.
+    pub critical: bool,
+}
+
+/// [`assess_with_plan`]'s scores and verdict alone.
+pub fn verdict_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> Verdict {
+    let scores = marks(sc, outcome, plan).scores;
+    let critical = outcome
+        .decisions
+        .iter()
+        .any(|d| critical_answer(d).is_some());
+    Verdict {
+        scores,
+        passed: passes(sc, &scores, critical),
+        critical,
+    }
+}
+
+/// The numbers of a run against a best plan.
+struct Marks {
+    scores: Scores,
+    achieved: u64,
+    slow: u32,
+}
+
+fn marks(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> Marks {
     let loyalty = loyalty_score(sc, outcome);
     let stress = stress_score(sc, outcome);
     let achieved = achieved_value(sc, outcome);
@@ -92,28 +140,25 @@ pub fn assess_with_plan(sc: &Resolved, outcome: &Outcome, plan: &BestPlan) -> As
             + f64::from(w.priorities) * f64::from(priorities))
             / total,
     );
-    let pass = sc.scoring.pass;
-    let critical = critical_errors(outcome);
-    Assessment {
+    Marks {
         scores: Scores {
             loyalty,
             stress,
             priorities,
             overall,
         },
-        passed: critical.is_empty()
-            && loyalty >= pass.loyalty
-            && stress >= pass.stress
-            && priorities >= pass.priorities,
-        critical,
-        pass,
-        weights: w,
-        achieved_value: achieved,
-        best_value: plan.value,
-        best_exact: plan.exact,
-        slow_key_replies: slow,
-        plan_differences: differences(sc, outcome, plan),
+        achieved,
+        slow,
     }
+}
+
+/// The pass rule: every score at its pass mark and no critical error.
+fn passes(sc: &Resolved, scores: &Scores, critical: bool) -> bool {
+    let pass = sc.scoring.pass;
+    !critical
+        && scores.loyalty >= pass.loyalty
+        && scores.stress >= pass.stress
+        && scores.priorities >= pass.priorities
 }
 
 /// The answers of a run the author marks critical.
@@ -122,24 +167,28 @@ pub fn critical_errors(outcome: &Outcome) -> Vec<CriticalError> {
         .decisions
         .iter()
         .enumerate()
-        .filter(|(_, d)| d.critical)
         .filter_map(|(i, d)| {
-            let crate::engine::DecisionKind::Action(crate::engine::Action::Answer {
-                dialogue,
-                choice,
-            }) = &d.kind
-            else {
-                return None;
-            };
+            let (dialogue, choice, node) = critical_answer(d)?;
             Some(CriticalError {
                 time: d.time,
                 decision: i,
                 dialogue: dialogue.to_string(),
-                node: d.node.as_deref()?.to_owned(),
+                node: node.to_owned(),
                 choice: choice.clone(),
             })
         })
         .collect()
+}
+
+/// The dialogue, answer and node of a decision that is a critical answer.
+fn critical_answer(d: &Decision) -> Option<(&Id, &ChoiceRef, &str)> {
+    if !d.critical {
+        return None;
+    }
+    let DecisionKind::Action(Action::Answer { dialogue, choice }) = &d.kind else {
+        return None;
+    };
+    Some((dialogue, choice, d.node.as_deref()?))
 }
 
 fn to_score(x: f64) -> u32 {

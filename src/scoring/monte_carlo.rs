@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::assess::{Assessment, plan_input};
+use super::assess::{Verdict, plan_input, verdict_with_plan};
 use super::best_plan::{BestPlan, PlanInput, best_plan};
 use crate::engine::policy::{Policy, autoplay_unrecorded};
 use crate::scenario::Resolved;
@@ -165,7 +165,7 @@ pub fn monte_carlo(
         let outcome = shift.into_outcome();
         let input = plan_input(scenario, &outcome);
         let plan = plans.get(input);
-        let a: Assessment = super::assess::assess_with_plan(scenario, &outcome, plan);
+        let a: Verdict = verdict_with_plan(scenario, &outcome, plan);
         for (v, s) in scores.iter_mut().zip([
             a.scores.loyalty,
             a.scores.stress,
@@ -175,7 +175,7 @@ pub fn monte_carlo(
             v.push(s);
         }
         passed += u32::from(a.passed);
-        critical += u32::from(!a.critical.is_empty());
+        critical += u32::from(a.critical);
         progress();
     }
     let [loyalty, stress, priorities, overall] = scores.map(Spread::of);

@@ -403,6 +403,35 @@ fn a_run_played_for_its_scores_only_ends_as_a_recorded_one_does() {
 }
 
 #[test]
+fn the_monte_carlo_verdict_of_a_run_is_its_full_assessment() {
+    use kam_trainer::scoring::assess::{assess_with_plan, plan_input, verdict_with_plan};
+    use kam_trainer::scoring::best_plan::best_plan;
+    let (mut passed, mut critical) = (0, 0);
+    for (name, sc) in shipped() {
+        for policy in ALL_POLICIES {
+            for seed in 1..=6 {
+                let outcome = autoplay_unrecorded(Arc::clone(&sc), seed, policy).into_outcome();
+                let plan = best_plan(&plan_input(&sc, &outcome));
+                let full = assess_with_plan(&sc, &outcome, &plan);
+                let quick = verdict_with_plan(&sc, &outcome, &plan);
+                assert_eq!(
+                    (quick.scores, quick.passed, quick.critical),
+                    (full.scores, full.passed, !full.critical.is_empty()),
+                    "{name} {policy:?} seed {seed}"
+                );
+                passed += usize::from(full.passed);
+                critical += usize::from(quick.critical);
+            }
+        }
+    }
+    // Both verdicts occur, so the comparison above tells them apart.
+    assert!(
+        passed > 0 && critical > 0,
+        "{passed} passed, {critical} critical"
+    );
+}
+
+#[test]
 fn different_seeds_give_different_random_playthroughs() {
     let sc = reference();
     let a = autoplay(Arc::clone(&sc), 1, Policy::Random).outcome();
