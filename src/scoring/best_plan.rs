@@ -39,9 +39,10 @@
 //! minutes a change later resets can fit one more task. For a worker allowed
 //! k of the n tasks the first costs about 2^k·k steps and the second
 //! 2^(n−k)·3^k, except for the worker allowed the most (the trainee), taken
-//! last, who needs only 2^k. A worker's sets are stored by the tasks it may
-//! do (2^k entries, not 2^n), and a set is tried only when every set one
-//! task smaller is feasible. When no two workers but the last share a task
+//! last, who needs only 2^k. A worker's sets are indexed by the tasks it
+//! may do (2^k indices, not 2^n); only sets that add a task to a feasible
+//! set are tried, and only when every set one task smaller is feasible, and
+//! only the feasible ones are stored. When no two workers but the last share a task
 //! (every shipped shift: each task has one role, and the trainee may do
 //! any), the second programme is not needed: each colleague takes the most
 //! valuable set it can finish of what the trainee leaves, so only the
@@ -388,83 +389,127 @@ struct Step {
 /// For one worker, every set of the tasks it may do that it can finish on
 /// time. Sets are indexed compactly, by the bits of `members` (the jobs it
 /// may do, in order): index bit `i` stands for job `members[i]`, so a worker
-/// allowed k of the n jobs needs 2^k entries, not 2^n.
-/// `steps[range[index]]` are the states no other order of that set beats.
+/// allowed k of the n jobs has 2^k indices, not 2^n. Only the feasible ones
+/// are stored, ascending, with the states no other order of that set beats
+/// (`steps[start..end]`); a feasible index finds its place by counting the
+/// feasible indices below it in the bit set `ok`.
 struct Sets {
     members: Vec<usize>,
     /// The job bitmask of an index.
-    real: ByBits<usize>,
+    real: ByBits<u16>,
     /// The index of a job bitmask (jobs it may not do are ignored).
-    index: ByBits<usize>,
+    index: ByBits<u16>,
     steps: Vec<Step>,
-    range: Vec<(u32, u32)>,
     /// Bit `i` is set when index `i` is feasible.
     ok: Vec<u64>,
-    /// The feasible non-empty indices, ascending.
-    feasible: Vec<u32>,
+    /// How many feasible indices come before each word of `ok`.
+    before: Vec<u32>,
+    /// The feasible indices, ascending (the empty set first), each with the
+    /// range of its states in `steps`.
+    feasible: Vec<Feasible>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Feasible {
+    index: u32,
+    start: u32,
+    end: u32,
 }
 
 impl Sets {
     /// The index of `set`, a subset of the worker's jobs.
     fn index(&self, set: usize) -> usize {
-        self.index.of(set)
+        usize::from(self.index.of(set))
     }
 
     /// The job bitmask of `index`.
     fn real(&self, index: usize) -> usize {
-        self.real.of(index)
+        usize::from(self.real.of(index))
     }
 
     /// The largest index: every job the worker may do.
     fn all(&self) -> usize {
-        self.range.len() - 1
+        (1 << self.members.len()) - 1
     }
 
     fn feasible(&self, index: usize) -> bool {
         self.ok[index / 64] >> (index % 64) & 1 == 1
     }
 
+    /// Where the states of a feasible index are in `steps`.
+    fn span(&self, index: usize) -> std::ops::Range<u32> {
+        let word = index / 64;
+        let below = self.ok[word] & ((1u64 << (index % 64)) - 1);
+        let f = self.feasible[(self.before[word] + below.count_ones()) as usize];
+        debug_assert_eq!(f.index as usize, index);
+        f.start..f.end
+    }
+
     fn build(jobs: &[Job], hours: &Hours, allowed: usize) -> Sets {
         let members: Vec<usize> = bits(allowed).collect();
-        let size = 1usize << members.len();
+        let k = members.len();
+        let words = (1usize << k).div_ceil(64);
         let mut sets = Sets {
-            real: ByBits::new(members.len(), |bit| 1 << members[bit], |a, b| a | b),
+            real: ByBits::new(k, |bit| 1 << members[bit], |a, b| a | b),
             // Job `j` is index bit "how many of the worker's jobs come
             // before it".
             index: ByBits::new(
                 jobs.len(),
                 |j| {
                     let below = allowed & ((1 << j) - 1);
-                    (allowed >> j & 1) << below.count_ones()
+                    u16::from(allowed >> j & 1 == 1) << below.count_ones()
                 },
                 |a, b| a | b,
             ),
             members,
-            steps: vec![Step {
-                at: hours.first(),
-                prev: 0,
-                job: 0,
-            }],
-            range: vec![(0, 0); size],
-            ok: vec![0; size.div_ceil(64)],
-            feasible: Vec::new(),
+            steps: Vec::with_capacity(64),
+            ok: vec![0; words],
+            before: vec![0; words],
+            feasible: Vec::with_capacity(64),
         };
-        sets.range[0] = (0, 1);
+        sets.steps.push(Step {
+            at: hours.first(),
+            prev: 0,
+            job: 0,
+        });
         sets.ok[0] = 1;
+        sets.feasible.push(Feasible {
+            index: 0,
+            start: 0,
+            end: 1,
+        });
         let mut kept: Vec<Step> = Vec::new();
-        // Ascending indices: each smaller set comes first.
-        for index in 1..size {
-            // A set is feasible only if every set one job smaller is: drop
-            // a job from an order that works and each later job starts from
-            // a state that dominates the old one (see `dominates`).
+        // A set is feasible only if every set one job smaller is: drop a
+        // job from an order that works and each later job starts from a
+        // state that dominates the old one (see `dominates`). So only sets
+        // whose highest job extends a feasible set are candidates, marked
+        // here as each feasible set is found, starting from the one-job
+        // sets.
+        let mut candidates = vec![0u64; words];
+        for b in 0..k {
+            candidates[(1 << b) / 64] |= 1 << ((1 << b) % 64);
+        }
+        // Ascending indices: each smaller set comes first. A candidate is
+        // always above the set that marked it, so the scan meets it.
+        let mut word = 0;
+        while word < words {
+            let w = candidates[word];
+            if w == 0 {
+                word += 1;
+                if word < words {
+                    sets.before[word] = sets.before[word - 1] + sets.ok[word - 1].count_ones();
+                }
+                continue;
+            }
+            candidates[word] = w & (w - 1);
+            let index = word * 64 + w.trailing_zeros() as usize;
             if bits(index).any(|b| !sets.feasible(index ^ (1 << b))) {
                 continue;
             }
             kept.clear();
             for b in bits(index) {
                 let j = sets.members[b];
-                let (a, z) = sets.range[index ^ (1 << b)];
-                for prev in a..z {
+                for prev in sets.span(index ^ (1 << b)) {
                     let Some(done) = hours.work(sets.steps[prev as usize].at, &jobs[j]) else {
                         continue;
                     };
@@ -483,11 +528,19 @@ impl Sets {
             if kept.is_empty() {
                 continue;
             }
-            let a = sets.steps.len() as u32;
+            let start = sets.steps.len() as u32;
             sets.steps.extend_from_slice(&kept);
-            sets.range[index] = (a, sets.steps.len() as u32);
-            sets.ok[index / 64] |= 1 << (index % 64);
-            sets.feasible.push(index as u32);
+            sets.feasible.push(Feasible {
+                index: index as u32,
+                start,
+                end: sets.steps.len() as u32,
+            });
+            sets.ok[word] |= 1 << (index % 64);
+            let highest = usize::BITS - 1 - index.leading_zeros();
+            for b in highest as usize + 1..k {
+                let next = index | 1 << b;
+                candidates[next / 64] |= 1 << (next % 64);
+            }
         }
         sets
     }
@@ -495,7 +548,7 @@ impl Sets {
     /// The jobs of `set` in an order that finishes them all on time.
     fn order(&self, mut set: usize) -> Vec<usize> {
         let mut order = Vec::new();
-        let mut step = self.steps[self.range[self.index(set)].0 as usize];
+        let mut step = self.steps[self.span(self.index(set)).start as usize];
         while set != 0 {
             order.push(step.job as usize);
             set ^= 1 << step.job;
@@ -509,9 +562,9 @@ impl Sets {
     /// index); of equal values the largest, which is the one [`share_out`]
     /// settles on.
     fn most_valuable(&self, value: &ByBits<u64>) -> Vec<usize> {
-        let mut most = vec![0usize; self.range.len()];
+        let mut most = vec![0usize; 1 << self.members.len()];
         // The value of each index's most valuable set, beside it.
-        let mut worth = vec![0u64; self.range.len()];
+        let mut worth = vec![0u64; most.len()];
         for m in 1..most.len() {
             let (mut pick, mut best) = if self.feasible(m) {
                 (m, value.of(self.real(m)))
@@ -547,6 +600,8 @@ const CHUNK: usize = 6;
 /// Tables of a [`ByBits`]: enough for the [`EXACT_TASKS`] jobs of an
 /// exact plan.
 const CHUNKS: usize = EXACT_TASKS.div_ceil(CHUNK);
+// A worker's sets name jobs in a u16.
+const _: () = assert!(EXACT_TASKS <= 16);
 
 impl<T: Copy + Default> ByBits<T> {
     /// `bit(i)` is the value of the set `{i}`, for `i < bits` (at most
@@ -716,8 +771,8 @@ fn own_shares(
     };
     let (mut best, mut pick) = (rest(full), 0usize);
     // The largest index first, as a count down over every index would.
-    for &s in last_sets.feasible.iter().rev() {
-        let set = last_sets.real(s as usize);
+    for f in last_sets.feasible[1..].iter().rev() {
+        let set = last_sets.real(f.index as usize);
         let v = value.of(set).saturating_add(rest(full ^ set));
         if v > best {
             (best, pick) = (v, set);
