@@ -450,11 +450,11 @@ impl Sets {
         let k = members.len();
         let words = (1usize << k).div_ceil(64);
         let mut sets = Sets {
-            real: ByBits::new(k, |bit| 1 << members[bit], |a, b| a | b),
+            real: ByBits::new((1 << k) - 1, |bit| 1 << members[bit], |a, b| a | b),
             // Job `j` is index bit "how many of the worker's jobs come
             // before it".
             index: ByBits::new(
-                jobs.len(),
+                allowed,
                 |j| {
                     let below = allowed & ((1 << j) - 1);
                     u16::from(allowed >> j & 1 == 1) << below.count_ones()
@@ -462,10 +462,10 @@ impl Sets {
                 |a, b| a | b,
             ),
             members,
-            steps: Vec::with_capacity(64),
+            steps: Vec::with_capacity((1 << k).min(64)),
             ok: vec![0; words],
             before: vec![0; words],
-            feasible: Vec::with_capacity(64),
+            feasible: Vec::with_capacity((1 << k).min(64)),
         };
         sets.steps.push(Step {
             at: hours.first(),
@@ -604,16 +604,24 @@ const CHUNKS: usize = EXACT_TASKS.div_ceil(CHUNK);
 const _: () = assert!(EXACT_TASKS <= 16);
 
 impl<T: Copy + Default> ByBits<T> {
-    /// `bit(i)` is the value of the set `{i}`, for `i < bits` (at most
-    /// [`EXACT_TASKS`]).
-    fn new(bits: usize, bit: impl Fn(usize) -> T, join: fn(T, T) -> T) -> Self {
-        assert!(bits <= CHUNK * CHUNKS, "{bits} jobs in an exact plan");
+    /// For the sets inside `mask` (bits below [`EXACT_TASKS`]): `bit(i)`
+    /// is the value of the set `{i}`. Only the sets inside `mask` are
+    /// filled in, so a worker allowed two jobs costs four entries.
+    fn new(mask: usize, bit: impl Fn(usize) -> T, join: fn(T, T) -> T) -> Self {
+        assert!(
+            mask >> (CHUNK * CHUNKS) == 0,
+            "jobs {mask:b} in an exact plan"
+        );
         let mut tables = [[T::default(); 1 << CHUNK]; CHUNKS];
         for (c, table) in tables.iter_mut().enumerate() {
-            let width = bits.saturating_sub(c * CHUNK).min(CHUNK);
-            for i in 1..1usize << width {
+            let m = (mask >> (c * CHUNK)) & ((1 << CHUNK) - 1);
+            // Every non-empty subset of `m`, ascending, so a set comes after
+            // the set without its lowest bit.
+            let mut i = m.wrapping_neg() & m;
+            while i != 0 {
                 let low = i.trailing_zeros() as usize;
                 table[i] = join(table[i & (i - 1)], bit(c * CHUNK + low));
+                i = i.wrapping_sub(m) & m;
             }
         }
         ByBits { tables, join }
@@ -654,7 +662,7 @@ fn exact_with(jobs: &[Job], hours: &[Hours], general: bool) -> Vec<Vec<usize>> {
     let n = jobs.len();
     let full = (1usize << n) - 1;
     // Of non-negative values a saturating sum is the same in any grouping.
-    let value = ByBits::new(n, |j| jobs[j].value, u64::saturating_add);
+    let value = ByBits::new(full, |j| jobs[j].value, u64::saturating_add);
     let allowed: Vec<usize> = (0..hours.len())
         .map(|w| {
             jobs.iter()
