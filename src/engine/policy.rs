@@ -19,6 +19,8 @@ const LOOK_EVERY: Minute = 5;
 /// The longest job the greedy player keeps for itself while busy, rather
 /// than handing it to someone who cannot finish it.
 const KEEP_FOR_YOURSELF: Minute = 60;
+/// The stress at which a sensible player takes a short break when free.
+const BREAK_AT_STRESS: i32 = 60;
 
 /// A built-in way to play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -133,6 +135,7 @@ fn play(mut shift: Shift, policy: Policy, until: Minute) -> Shift {
     while !shift.is_over() && shift.now() < until {
         let mut opened = false;
         decide(&shift, policy, &mut rng, &mut looks);
+        let did_nothing = looks.actions.is_empty();
         for action in looks.actions.drain(..) {
             let open = matches!(action, Action::Open { .. });
             // A policy may propose something the previous action made
@@ -147,9 +150,41 @@ fn play(mut shift: Shift, policy: Policy, until: Minute) -> Shift {
                 let _ = shift.act(action);
             }
         }
-        shift.advance_one_change((shift.now() + LOOK_EVERY).min(until));
+        let next_look = (shift.now() + LOOK_EVERY).min(until);
+        let target = if did_nothing {
+            quiet_until(&shift, policy, until).max(next_look)
+        } else {
+            next_look
+        };
+        shift.advance_one_change(target);
     }
     shift
+}
+
+/// After a look that did nothing, how far the clock may run before the
+/// player must look again: every look before then would do nothing too, so
+/// skipping them changes nothing but the time spent. Nothing a look reads
+/// changes before the shift's next change (where the clock stops anyway),
+/// except the time itself, which matters only to the greedy handling of an
+/// open task, and stress, which matters only to a free player's break. The
+/// random player draws at every look, so it never skips one.
+fn quiet_until(shift: &Shift, policy: Policy, until: Minute) -> Minute {
+    let now = shift.now();
+    if policy == Policy::Random
+        || shift
+            .open_tasks()
+            .iter()
+            .any(|&t| shift.task_worker(t).is_none() && !shift.task_is_late(t))
+    {
+        return now;
+    }
+    let may_break =
+        policy.is_sensible() && shift.busy_until().is_none() && shift.conversations().is_empty();
+    match shift.stress_reaches(BREAK_AT_STRESS) {
+        // The first look at or after that minute.
+        Some(t) if may_break => (now + (t - now).div_ceil(LOOK_EVERY) * LOOK_EVERY).min(until),
+        _ => until,
+    }
 }
 
 /// What a policy works with at each look, kept from one look to the next
@@ -269,7 +304,7 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks
     if policy.is_sensible()
         && !myself_taken
         && shift.conversations().is_empty()
-        && shift.stress() >= 60
+        && shift.stress() >= BREAK_AT_STRESS
     {
         actions.push(Action::TakeBreak {
             minutes: crate::engine::rules::SHORT_BREAK,
@@ -446,6 +481,111 @@ fn random_task_action(
                 task: id,
                 to: sc.team[m].id.clone(),
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`play`] as it was before it skipped quiet looks: a look every
+    /// [`LOOK_EVERY`] minutes and at every change, whatever happens.
+    fn play_every_look(mut shift: Shift, policy: Policy) -> Shift {
+        let until = shift.scenario().end;
+        let mut rng = ChaCha8Rng::seed_from_u64(shift.seed() ^ 0x9e37_79b9_7f4a_7c15);
+        let mut looks = Looks::default();
+        while !shift.is_over() && shift.now() < until {
+            let mut opened = false;
+            decide(&shift, policy, &mut rng, &mut looks);
+            for action in looks.actions.drain(..) {
+                let open = matches!(action, Action::Open { .. });
+                opened |= shift.act(action).is_ok() && open;
+            }
+            if opened && policy.is_sensible() {
+                decide(&shift, policy, &mut rng, &mut looks);
+                for action in looks.actions.drain(..) {
+                    let _ = shift.act(action);
+                }
+            }
+            shift.advance_one_change((shift.now() + LOOK_EVERY).min(until));
+        }
+        shift
+    }
+
+    /// A quiet shift in which stress climbs while the trainee is free: six
+    /// internal jobs nobody can finish by ten, all on Olga, and nothing
+    /// else to do. A sensible player breaks when stress reaches the line.
+    const RISING: &str = r#"Scenario(
+    id: "rising", title: "Rising", stage: Merchandiser,
+    shift: (start: "09:00", end: "17:00"),
+    trainee: (stress: 55, burnout_at: 95, hours: 1),
+    clients: [(id: "shop", name: "Shop", tier: Regular, segment: B2C, loyalty: 50, churn_below: 10, weight: 1)],
+    team: [(id: "olga", name: "Olga", role: "designer", hours: 8)],
+    tasks: [
+        (id: "a", title: "A", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+        (id: "b", title: "B", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+        (id: "c", title: "C", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+        (id: "d", title: "D", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+        (id: "e", title: "E", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+        (id: "f", title: "F", role: "designer", effort_hours: 3, deadline: "10:00", priority: Normal),
+    ],
+    events: [(at: "09:00", then: [AddTask("a"), AddTask("b"), AddTask("c"), AddTask("d"), AddTask("e"), AddTask("f")])],
+    dialogues: [],
+)"#;
+
+    #[test]
+    fn a_player_that_skips_quiet_looks_still_breaks_when_stress_reaches_the_line() {
+        let loaded = crate::scenario::load_str(std::path::Path::new("rising.ron"), RISING);
+        let sc = loaded.resolved.expect("valid");
+        let fast = autoplay(Arc::clone(&sc), 1, Policy::Greedy);
+        let slow = play_every_look(Shift::from_resolved(Arc::clone(&sc), 1), Policy::Greedy);
+        assert_eq!(fast.outcome(), slow.outcome());
+        let breaks: Vec<Minute> = fast
+            .decisions()
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    crate::engine::DecisionKind::Action(Action::TakeBreak { .. })
+                )
+            })
+            .map(|d| d.time)
+            .collect();
+        // Stress starts at 55 and climbs while the six jobs are at risk:
+        // the break comes at the first look at 60 or above.
+        assert!(!breaks.is_empty(), "no break taken");
+    }
+
+    #[test]
+    fn skipping_quiet_looks_plays_every_shipped_shift_as_looking_always_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = crate::scenario::collect_scenario_files(&[root.join("scenarios")]).unwrap();
+        for path in files {
+            let Some(sc) = crate::scenario::load_path(&path).resolved else {
+                panic!("{} is valid", path.display());
+            };
+            for policy in [
+                Policy::First,
+                Policy::Random,
+                Policy::Greedy,
+                Policy::Longest,
+                Policy::Shortest,
+                Policy::RandomAnswers,
+                Policy::FirstShown,
+            ] {
+                for seed in 0..8 {
+                    let fast = autoplay(Arc::clone(&sc), seed, policy);
+                    let slow = play_every_look(Shift::from_resolved(Arc::clone(&sc), seed), policy);
+                    assert_eq!(
+                        fast.outcome(),
+                        slow.outcome(),
+                        "{} {policy:?} seed {seed}",
+                        path.display()
+                    );
+                    assert_eq!(fast.history(), slow.history());
+                }
+            }
         }
     }
 }

@@ -70,6 +70,24 @@ impl Shift {
         self.advance_to(self.sc.end)
     }
 
+    /// The first minute from now, before the next change, at which stress
+    /// is at or above `points` if nothing else happens; `None` when it
+    /// stays below until then. A player uses it to know how long it may
+    /// leave the shift alone.
+    pub fn stress_reaches(&self, points: i32) -> Option<Minute> {
+        let line = i64::from(points) * POINT;
+        if self.stress >= line {
+            return Some(self.now);
+        }
+        let ahead = self.ahead.unwrap_or_else(|| self.look_ahead());
+        if ahead.rate <= 0 {
+            return None;
+        }
+        let dt = (line - self.stress + ahead.rate - 1) / ahead.rate;
+        let t = self.now.saturating_add(dt.min(i64::from(u32::MAX)) as u32);
+        (t < ahead.next).then_some(t)
+    }
+
     /// The next minute at which something changes on its own: a task
     /// finishes, a timer runs out, an event is due, stress crosses a line.
     pub fn next_change(&self) -> Minute {
