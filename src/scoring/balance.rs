@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::assess::{Scores, assess, assess_with_plan, plan_input};
+use super::assess::{Scores, assess, verdict_with_plan};
 use super::monte_carlo::{MonteCarlo, PlanCache, monte_carlo};
 use crate::engine::policy::{Policy, autoplay, autoplay_unrecorded, best_answer};
 use crate::scenario::{Code, Diagnostic, Resolved};
@@ -95,7 +95,7 @@ pub fn telltales(sc: &Arc<Resolved>, runs: u32, seed: u64, plans: &mut PlanCache
             Policy::Random,
         );
         let outcome = shift.into_outcome();
-        let passed = assess_with_plan(sc, &outcome, plans.get(plan_input(sc, &outcome))).passed;
+        let passed = verdict_with_plan(sc, &outcome, plans.get(sc, &outcome)).passed;
         if passed {
             passing += 1;
         } else {

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::assess::{Verdict, plan_input, verdict_with_plan};
-use super::best_plan::{BestPlan, PlanInput, best_plan};
+use super::best_plan::{BestPlan, best_plan};
+use crate::engine::Outcome;
 use crate::engine::policy::{Policy, autoplay_unrecorded};
 use crate::scenario::Resolved;
 
@@ -72,11 +73,19 @@ impl MonteCarlo {
     }
 }
 
-/// Best plans already worked out for one scenario, by their input. Runs of
-/// different players on the same seed often see the same task arrivals and
-/// team hours, so [`monte_carlo`] calls for one shift share one cache.
+/// Best plans already worked out for one scenario, by what varies between
+/// its runs. A run's [`plan_input`] is the scenario's tasks and team with
+/// the run's task arrivals and hours changes, so those alone are the key:
+/// a few words per run, where the whole input would cost a list per task
+/// to build, hash and compare. Runs of different players on the same seed
+/// often see the same arrivals and hours, so [`monte_carlo`] calls for one
+/// shift share one cache.
 #[derive(Debug, Default)]
-pub struct PlanCache(HashMap<PlanInput, BestPlan, BuildHasherDefault<WordHasher>>);
+pub struct PlanCache {
+    plans: HashMap<Box<[u32]>, BestPlan, BuildHasherDefault<WordHasher>>,
+    /// The key of the run looked up last, kept to reuse its room.
+    key: Vec<u32>,
+}
 
 /// A fast hash of whole words (Firefox's and rustc's "Fx" step) for the
 /// plan cache: its keys are a run's own numbers, so there is nobody to
@@ -127,18 +136,34 @@ impl Hasher for WordHasher {
 }
 
 impl PlanCache {
-    /// The best plan for `input`, worked out once.
-    pub fn get(&mut self, input: PlanInput) -> &BestPlan {
-        self.0.entry(input).or_insert_with_key(best_plan)
+    /// The best plan for a run of `sc` (every run asked of one cache must
+    /// be of the same scenario), worked out once per distinct key.
+    pub fn get(&mut self, sc: &Resolved, outcome: &Outcome) -> &BestPlan {
+        self.key.clear();
+        // No arrival is u32::MAX: minutes of a day are far below it.
+        self.key.extend(
+            outcome
+                .tasks
+                .iter()
+                .map(|t| t.arrived_at.unwrap_or(u32::MAX)),
+        );
+        for c in &outcome.hours_changes {
+            self.key.extend([c.member as u32, c.time, c.minutes]);
+        }
+        if !self.plans.contains_key(self.key.as_slice()) {
+            let plan = best_plan(&plan_input(sc, outcome));
+            self.plans.insert(self.key.clone().into_boxed_slice(), plan);
+        }
+        &self.plans[self.key.as_slice()]
     }
 
-    /// How many distinct inputs were planned.
+    /// How many distinct runs were planned.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.plans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.plans.is_empty()
     }
 }
 
@@ -163,8 +188,7 @@ pub fn monte_carlo(
             policy,
         );
         let outcome = shift.into_outcome();
-        let input = plan_input(scenario, &outcome);
-        let plan = plans.get(input);
+        let plan = plans.get(scenario, &outcome);
         let a: Verdict = verdict_with_plan(scenario, &outcome, plan);
         for (v, s) in scores.iter_mut().zip([
             a.scores.loyalty,
