@@ -479,6 +479,7 @@ impl Sets {
             end: 1,
         });
         let mut kept: Vec<Step> = Vec::new();
+        let one_period = hours.from.len() == 1;
         // A set is feasible only if every set one job smaller is: drop a
         // job from an order that works and each later job starts from a
         // state that dominates the old one (see `dominates`). So only sets
@@ -503,13 +504,16 @@ impl Sets {
             }
             candidates[word] = w & (w - 1);
             let index = word * 64 + w.trailing_zeros() as usize;
-            if bits(index).any(|b| !sets.feasible(index ^ (1 << b))) {
-                continue;
-            }
             kept.clear();
+            let mut every_smaller_feasible = true;
             for b in bits(index) {
+                let smaller = index ^ (1 << b);
+                if !sets.feasible(smaller) {
+                    every_smaller_feasible = false;
+                    break;
+                }
                 let j = sets.members[b];
-                for prev in sets.span(index ^ (1 << b)) {
+                for prev in sets.span(smaller) {
                     let Some(done) = hours.work(sets.steps[prev as usize].at, &jobs[j]) else {
                         continue;
                     };
@@ -518,6 +522,19 @@ impl Sets {
                         prev,
                         job: j as u8,
                     };
+                    if one_period {
+                        // Every order of a set leaves the same minutes, so
+                        // a state beats another by its time alone and a set
+                        // keeps one: the first that ends earliest.
+                        match kept.first() {
+                            Some(k) if k.at.t <= step.at.t => {}
+                            _ => {
+                                kept.clear();
+                                kept.push(step);
+                            }
+                        }
+                        continue;
+                    }
                     if kept.iter().any(|k| hours.dominates(k.at, step.at)) {
                         continue;
                     }
@@ -525,7 +542,7 @@ impl Sets {
                     kept.push(step);
                 }
             }
-            if kept.is_empty() {
+            if !every_smaller_feasible || kept.is_empty() {
                 continue;
             }
             let start = sets.steps.len() as u32;
