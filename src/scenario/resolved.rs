@@ -44,58 +44,64 @@ pub struct Resolved {
     pub scoring: Scoring,
 }
 
-/// What the events' conditions read: the clock tries the pending events
-/// again only when one of these changes (or an event falls due), since
-/// nothing else can turn a condition that failed into one that holds.
+/// What the events' conditions read, event by event: the clock tries a
+/// pending event again only when something its condition reads changes (or
+/// it falls due), since nothing else can turn a condition that failed into
+/// one that holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventReads {
-    /// Per client, the levels a `LoyaltyBelow` of it tests.
-    pub loyalty_lines: Vec<Vec<i32>>,
-    /// Per flag, whether a condition reads it.
-    pub flags: Vec<bool>,
-    /// Per task, whether a `TaskDone` of it is tested.
-    pub task_done: Vec<bool>,
-    /// Per task, whether a `TaskLate` of it is tested.
-    pub task_late: Vec<bool>,
+    /// Per client, each level a `LoyaltyBelow` of it tests, with the event.
+    pub loyalty: Vec<Vec<(i32, usize)>>,
+    /// Each level a `StressAbove` tests, with the event.
+    pub stress: Vec<(i32, usize)>,
+    /// Per flag, the events that test it.
+    pub flags: Vec<Vec<usize>>,
+    /// Per task, the events that test it done.
+    pub task_done: Vec<Vec<usize>>,
+    /// Per task, the events that test it late.
+    pub task_late: Vec<Vec<usize>>,
 }
 
 impl EventReads {
     pub(super) fn of(events: &[EventR], clients: usize, flags: usize, tasks: usize) -> Self {
-        fn collect(c: &ConditionR, reads: &mut EventReads) {
+        fn collect(c: &ConditionR, e: usize, reads: &mut EventReads) {
             match c {
-                ConditionR::Flag(f) => reads.flags[*f] = true,
-                ConditionR::Not(c) => collect(c, reads),
+                ConditionR::Flag(f) => reads.flags[*f].push(e),
+                ConditionR::Not(c) => collect(c, e, reads),
                 ConditionR::All(cs) | ConditionR::Any(cs) => {
-                    cs.iter().for_each(|c| collect(c, reads))
+                    cs.iter().for_each(|c| collect(c, e, reads))
                 }
-                ConditionR::LoyaltyBelow(client, v) => reads.loyalty_lines[*client].push(*v),
-                ConditionR::StressAbove(_) => {}
-                ConditionR::TaskDone(t) => reads.task_done[*t] = true,
-                ConditionR::TaskLate(t) => reads.task_late[*t] = true,
+                ConditionR::LoyaltyBelow(client, v) => reads.loyalty[*client].push((*v, e)),
+                ConditionR::StressAbove(v) => reads.stress.push((*v, e)),
+                ConditionR::TaskDone(t) => reads.task_done[*t].push(e),
+                ConditionR::TaskLate(t) => reads.task_late[*t].push(e),
             }
         }
         let mut reads = EventReads {
-            loyalty_lines: vec![Vec::new(); clients],
-            flags: vec![false; flags],
-            task_done: vec![false; tasks],
-            task_late: vec![false; tasks],
+            loyalty: vec![Vec::new(); clients],
+            stress: Vec::new(),
+            flags: vec![Vec::new(); flags],
+            task_done: vec![Vec::new(); tasks],
+            task_late: vec![Vec::new(); tasks],
         };
-        for c in events.iter().filter_map(|e| e.when.as_ref()) {
-            collect(c, &mut reads);
+        for (e, event) in events.iter().enumerate() {
+            if let Some(c) = &event.when {
+                collect(c, e, &mut reads);
+            }
         }
-        for lines in &mut reads.loyalty_lines {
-            lines.sort_unstable();
-            lines.dedup();
+        for list in reads
+            .flags
+            .iter_mut()
+            .chain(&mut reads.task_done)
+            .chain(&mut reads.task_late)
+        {
+            list.dedup();
+        }
+        for list in reads.loyalty.iter_mut().chain([&mut reads.stress]) {
+            list.sort_unstable();
+            list.dedup();
         }
         reads
-    }
-
-    /// Whether a loyalty moving from `before` to `after` changes what a
-    /// condition on `client` says.
-    pub fn loyalty_crosses(&self, client: usize, before: i32, after: i32) -> bool {
-        self.loyalty_lines[client]
-            .iter()
-            .any(|&v| (before < v) != (after < v))
     }
 }
 

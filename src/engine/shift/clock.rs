@@ -275,8 +275,12 @@ impl Shift {
     pub(super) fn set_stress(&mut self, to: i64) {
         let to = to.clamp(0, 100 * POINT);
         let from = self.stress;
-        if self.thresholds.iter().any(|&th| (from > th) != (to > th)) {
-            self.conditions_changed = true;
+        for &(level, e) in &self.sc.event_reads.stress {
+            let line = i64::from(level) * POINT;
+            if (from > line) != (to > line) {
+                self.stale[e] = true;
+                self.conditions_changed = true;
+            }
         }
         self.stress = to;
     }
@@ -290,9 +294,20 @@ impl Shift {
             );
             return;
         }
+        let now = self.now;
+        if self.next_due <= now {
+            // The events that fell due since the last pass.
+            for p in &self.pending {
+                if p.due
+                    .is_some_and(|d| d <= now && self.tried_at.is_none_or(|t| d > t))
+                {
+                    self.stale[p.event] = true;
+                }
+            }
+        }
         self.try_events();
         self.conditions_changed = false;
-        let now = self.now;
+        self.tried_at = Some(now);
         self.next_due = self
             .pending
             .iter()
@@ -315,12 +330,22 @@ impl Shift {
                     return;
                 }
                 let pending = self.pending[i];
-                if self.may_fire(&pending) {
+                if !self.stale[pending.event] {
+                    // It failed at the last try, and nothing it reads
+                    // changed since.
+                    debug_assert!(
+                        !self.may_fire(&pending),
+                        "event {} could fire though nothing it reads changed",
+                        pending.event
+                    );
+                    i += 1;
+                } else if self.may_fire(&pending) {
                     let event = pending.event;
                     self.pending.remove(i);
                     self.apply(&sc.events[event].then);
                     fired = true;
                 } else {
+                    self.stale[pending.event] = false;
                     i += 1;
                 }
             }

@@ -77,8 +77,11 @@ impl Shift {
     }
 
     fn set_flag(&mut self, f: usize, to: bool) {
-        if self.flags[f] != to && self.sc.event_reads.flags[f] {
-            self.conditions_changed = true;
+        if self.flags[f] != to {
+            for &e in &self.sc.event_reads.flags[f] {
+                self.stale[e] = true;
+                self.conditions_changed = true;
+            }
         }
         self.flags[f] = to;
     }
@@ -91,12 +94,12 @@ impl Shift {
         self.loyalty[client] = (before + delta).clamp(0, 100);
         let by = self.loyalty[client] - before;
         if by != 0 {
-            if self
-                .sc
-                .event_reads
-                .loyalty_crosses(client, before, before + by)
-            {
-                self.conditions_changed = true;
+            let after = before + by;
+            for &(level, e) in &self.sc.event_reads.loyalty[client] {
+                if (before < level) != (after < level) {
+                    self.stale[e] = true;
+                    self.conditions_changed = true;
+                }
             }
             self.happen(Happening::LoyaltyChanged { client, by });
         }

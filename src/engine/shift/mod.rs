@@ -162,13 +162,18 @@ pub struct Shift {
     /// leaves the list, so the clock never looks at it again.
     pending: Vec<PendingEvent>,
     /// Whether something an event's condition reads (a flag it tests, a
-    /// loyalty across a level it tests, a task it tests done or late,
-    /// stress across a threshold; see [`crate::scenario::EventReads`])
-    /// changed since the events were last tried; with `next_due`, the first time still ahead of the last
-    /// try, `fire_events` skips the pass when nothing changed and no event
-    /// fell due.
+    /// loyalty or stress across a level it tests, a task it tests done or
+    /// late; see [`crate::scenario::EventReads`]) changed since the events
+    /// were last tried; with `next_due`, the first time still ahead of the
+    /// last try, `fire_events` skips the pass when nothing changed and no
+    /// event fell due, and a pass tries only the `stale` events.
     conditions_changed: bool,
     next_due: Minute,
+    /// Per event: something its condition reads changed, or it fell due,
+    /// since it was last tried (see [`crate::scenario::EventReads`]).
+    stale: Vec<bool>,
+    /// When the events were last tried.
+    tried_at: Option<Minute>,
     conversations: Vec<Conversation>,
     /// When each dialogue was first opened (by an event or by the trainee);
     /// once opened, its initiative is no longer offered.
@@ -303,6 +308,8 @@ impl Shift {
             pending,
             conditions_changed: true,
             next_due: Minute::MIN,
+            stale: vec![true; sc.events.len()],
+            tried_at: None,
             conversations: Vec::new(),
             opened_at: vec![None; sc.dialogues.len()],
             thresholds,

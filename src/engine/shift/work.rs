@@ -38,7 +38,8 @@ impl Shift {
         self.tasks[t].worker = worker;
         self.tasks[t].done_at = Some(self.now);
         self.close(t);
-        if sc.event_reads.task_done[t] {
+        for &e in &sc.event_reads.task_done[t] {
+            self.stale[e] = true;
             self.conditions_changed = true;
         }
         self.happen(Happening::TaskDone(t));
@@ -62,7 +63,8 @@ impl Shift {
         let sc = Arc::clone(&self.sc);
         let task = &sc.tasks[t];
         self.tasks[t].late = true;
-        if sc.event_reads.task_late[t] {
+        for &e in &sc.event_reads.task_late[t] {
+            self.stale[e] = true;
             self.conditions_changed = true;
         }
         self.happen(Happening::TaskLate(t));
