@@ -54,6 +54,17 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// Every built-in way to play.
+    pub const ALL: [Policy; 7] = [
+        Policy::First,
+        Policy::Random,
+        Policy::Greedy,
+        Policy::Longest,
+        Policy::Shortest,
+        Policy::RandomAnswers,
+        Policy::FirstShown,
+    ];
+
     /// The strategies that choose answers without reading them.
     pub const CONTENT_BLIND: [Policy; 4] = [
         Policy::Longest,
@@ -129,27 +140,10 @@ pub fn autoplay_until(scenario: Arc<Resolved>, seed: u64, policy: Policy, until:
 }
 
 fn play(mut shift: Shift, policy: Policy, until: Minute) -> Shift {
-    // A separate stream, so the policy's draws never shift the scenario's.
-    let mut rng = ChaCha8Rng::seed_from_u64(shift.seed() ^ 0x9e37_79b9_7f4a_7c15);
+    let mut rng = policy_rng(&shift);
     let mut looks = Looks::default();
     while !shift.is_over() && shift.now() < until {
-        let mut opened = false;
-        decide(&shift, policy, &mut rng, &mut looks);
-        let did_nothing = looks.actions.is_empty();
-        for action in looks.actions.drain(..) {
-            let open = matches!(action, Action::Open { .. });
-            // A policy may propose something the previous action made
-            // impossible (two answers while the first started own work);
-            // the trainee would simply not be able to do it either.
-            opened |= shift.act(action).is_ok() && open;
-        }
-        // Whoever starts a call hears the first line at once.
-        if opened && policy.is_sensible() {
-            decide(&shift, policy, &mut rng, &mut looks);
-            for action in looks.actions.drain(..) {
-                let _ = shift.act(action);
-            }
-        }
+        let did_nothing = look(&mut shift, policy, &mut rng, &mut looks);
         let next_look = (shift.now() + LOOK_EVERY).min(until);
         let target = if did_nothing {
             quiet_until(&shift, policy, until).max(next_look)
@@ -159,6 +153,35 @@ fn play(mut shift: Shift, policy: Policy, until: Minute) -> Shift {
         shift.advance_one_change(target);
     }
     shift
+}
+
+/// The policy's own generator: a separate stream, so the policy's draws
+/// never shift the scenario's.
+fn policy_rng(shift: &Shift) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(shift.seed() ^ 0x9e37_79b9_7f4a_7c15)
+}
+
+/// One look at the shift: what the policy decides, done. Returns whether
+/// it decided nothing.
+fn look(shift: &mut Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks) -> bool {
+    let mut opened = false;
+    decide(shift, policy, rng, looks);
+    let did_nothing = looks.actions.is_empty();
+    for action in looks.actions.drain(..) {
+        let open = matches!(action, Action::Open { .. });
+        // A policy may propose something the previous action made
+        // impossible (two answers while the first started own work);
+        // the trainee would simply not be able to do it either.
+        opened |= shift.act(action).is_ok() && open;
+    }
+    // Whoever starts a call hears the first line at once.
+    if opened && policy.is_sensible() {
+        decide(shift, policy, rng, looks);
+        for action in looks.actions.drain(..) {
+            let _ = shift.act(action);
+        }
+    }
+    did_nothing
 }
 
 /// After a look that did nothing, how far the clock may run before the
@@ -493,21 +516,10 @@ mod tests {
     /// [`LOOK_EVERY`] minutes and at every change, whatever happens.
     fn play_every_look(mut shift: Shift, policy: Policy) -> Shift {
         let until = shift.scenario().end;
-        let mut rng = ChaCha8Rng::seed_from_u64(shift.seed() ^ 0x9e37_79b9_7f4a_7c15);
+        let mut rng = policy_rng(&shift);
         let mut looks = Looks::default();
         while !shift.is_over() && shift.now() < until {
-            let mut opened = false;
-            decide(&shift, policy, &mut rng, &mut looks);
-            for action in looks.actions.drain(..) {
-                let open = matches!(action, Action::Open { .. });
-                opened |= shift.act(action).is_ok() && open;
-            }
-            if opened && policy.is_sensible() {
-                decide(&shift, policy, &mut rng, &mut looks);
-                for action in looks.actions.drain(..) {
-                    let _ = shift.act(action);
-                }
-            }
+            look(&mut shift, policy, &mut rng, &mut looks);
             shift.advance_one_change((shift.now() + LOOK_EVERY).min(until));
         }
         shift
@@ -565,15 +577,7 @@ mod tests {
             let Some(sc) = crate::scenario::load_path(&path).resolved else {
                 panic!("{} is valid", path.display());
             };
-            for policy in [
-                Policy::First,
-                Policy::Random,
-                Policy::Greedy,
-                Policy::Longest,
-                Policy::Shortest,
-                Policy::RandomAnswers,
-                Policy::FirstShown,
-            ] {
+            for policy in Policy::ALL {
                 for seed in 0..8 {
                     let fast = autoplay(Arc::clone(&sc), seed, policy);
                     let slow = play_every_look(Shift::from_resolved(Arc::clone(&sc), seed), policy);

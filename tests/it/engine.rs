@@ -341,16 +341,6 @@ fn a_when_event_fires_as_soon_as_its_condition_holds() {
     assert_eq!(shift.inbox(), &[(11 * 60, "Thanks!".to_owned())]);
 }
 
-const ALL_POLICIES: [Policy; 7] = [
-    Policy::First,
-    Policy::Random,
-    Policy::Greedy,
-    Policy::Longest,
-    Policy::Shortest,
-    Policy::RandomAnswers,
-    Policy::FirstShown,
-];
-
 /// Every shipped shift and the reference scenario, by file name, resolved.
 fn shipped() -> Vec<(String, Arc<kam_trainer::scenario::Resolved>)> {
     let mut files =
@@ -371,7 +361,7 @@ fn shipped() -> Vec<(String, Arc<kam_trainer::scenario::Resolved>)> {
 #[test]
 fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
     for (name, sc) in shipped() {
-        for policy in ALL_POLICIES {
+        for policy in Policy::ALL {
             for seed in [1, 2, 99] {
                 let a = autoplay(Arc::clone(&sc), seed, policy).outcome();
                 let b = autoplay(Arc::clone(&sc), seed, policy).outcome();
@@ -384,7 +374,7 @@ fn the_same_seed_gives_the_same_outcome_for_every_policy_and_scenario() {
 #[test]
 fn a_run_played_for_its_scores_only_ends_as_a_recorded_one_does() {
     for (name, sc) in shipped() {
-        for policy in ALL_POLICIES {
+        for policy in Policy::ALL {
             for seed in 1..=12 {
                 let recorded = autoplay(Arc::clone(&sc), seed, policy);
                 let quiet = autoplay_unrecorded(Arc::clone(&sc), seed, policy);
@@ -408,7 +398,7 @@ fn the_monte_carlo_verdict_of_a_run_is_its_full_assessment() {
     use kam_trainer::scoring::best_plan::best_plan;
     let (mut passed, mut critical) = (0, 0);
     for (name, sc) in shipped() {
-        for policy in ALL_POLICIES {
+        for policy in Policy::ALL {
             for seed in 1..=6 {
                 let outcome = autoplay_unrecorded(Arc::clone(&sc), seed, policy).into_outcome();
                 let plan = best_plan(&plan_input(&sc, &outcome));
