@@ -193,12 +193,7 @@ fn look(shift: &mut Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Loo
 /// random player draws at every look, so it never skips one.
 fn quiet_until(shift: &Shift, policy: Policy, until: Minute) -> Minute {
     let now = shift.now();
-    if policy == Policy::Random
-        || shift
-            .open_tasks()
-            .iter()
-            .any(|&t| shift.task_worker(t).is_none() && !shift.task_is_late(t))
-    {
+    if policy == Policy::Random || shift.unassigned_tasks().next().is_some() {
         return now;
     }
     let may_break =
@@ -275,13 +270,7 @@ fn decide(shift: &Shift, policy: Policy, rng: &mut ChaCha8Rng, looks: &mut Looks
         }
     }
     open.clear();
-    open.extend(
-        shift
-            .open_tasks()
-            .iter()
-            .copied()
-            .filter(|&t| shift.task_worker(t).is_none() && !shift.task_is_late(t)),
-    );
+    open.extend(shift.unassigned_tasks());
     open.sort_by_key(|&t| (shift.task_deadline(t), t));
     let mut myself_taken = !free || !actions.is_empty();
     // What the greedy player hands out now, per colleague, so two tasks

@@ -163,11 +163,7 @@ impl Shift {
         }
         // Counted without allocating: this runs at every step of the clock.
         let mut items = self.conversations.len() as i64;
-        items += self
-            .open_tasks()
-            .iter()
-            .filter(|&&t| !self.tasks[t].late && self.tasks[t].worker.is_none())
-            .count() as i64;
+        items += self.unassigned_tasks().count() as i64;
         for m in &self.members {
             items += self.at_risk_in_queue(m.queue.iter().copied(), m.minutes_left);
         }

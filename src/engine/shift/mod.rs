@@ -382,6 +382,14 @@ impl Shift {
         );
         &self.open
     }
+    /// The open tasks nobody is on and whose deadline has not passed: what
+    /// waits to be handed out, and what weighs on the trainee.
+    pub fn unassigned_tasks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.open_tasks()
+            .iter()
+            .copied()
+            .filter(|&t| !self.tasks[t].late && self.tasks[t].worker.is_none())
+    }
     pub fn task_worker(&self, task: usize) -> Option<Worker> {
         self.tasks[task].worker
     }
